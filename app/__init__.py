@@ -1,0 +1,63 @@
+"""The Flask application: `create_app` builds it for the web, the CLI and the tests."""
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import CONFIGS, INSTANCE_DIR
+from app.extensions import api, babel, db, limiter, login_manager, migrate
+from app.i18n import select_locale
+from app.schema_migrations import MIGRATE_OPTIONS
+
+
+def create_app(config=None) -> Flask:
+    """Build the app from a config name (development, testing, production) or object."""
+    config = config or os.environ.get("PALIER_CONFIG", "development")
+    config_object = CONFIGS[config] if isinstance(config, str) else config
+    if hasattr(config_object, "check"):
+        config_object.check()
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_object)
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+
+    _configure_database(app)
+    migrate.init_app(app, db, **MIGRATE_OPTIONS)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    api.init_app(app)
+
+    from app import auth, cli
+    from app.api import register_api
+
+    auth.init_app(app)
+    register_api(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        import pysqlite3.dbapi2 as sqlite_with_extensions
+
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        # GeoAlchemy2 reads this; Debian's libsqlite3-mod-spatialite is found by name.
+        os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options["module"] = sqlite_with_extensions
+    db.init_app(app)
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _prepare_spatialite)
+
+
+def _prepare_spatialite(dbapi_connection, connection_record):
+    from geoalchemy2 import load_spatialite
+
+    load_spatialite(dbapi_connection)
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")

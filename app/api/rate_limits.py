@@ -1,0 +1,23 @@
+"""Limits on sign-in and registration, per client address and per account."""
+
+from flask import current_app, request
+
+from app.extensions import limiter
+from services.accounts import normalize_email
+
+
+def _account_key() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return normalize_email(email) if isinstance(email, str) else request.remote_addr or ""
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+login_per_ip = limiter.limit(_setting("LOGIN_RATE_LIMIT_PER_IP"))
+login_per_account = limiter.limit(
+    _setting("LOGIN_RATE_LIMIT_PER_ACCOUNT"), key_func=_account_key, scope="login-account"
+)
+register_per_ip = limiter.limit(_setting("REGISTER_RATE_LIMIT_PER_IP"))

@@ -1,0 +1,17 @@
+"""The caller's language: Accept-Language first, then the member's own setting, else French."""
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from models.user import LOCALES
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return "fr"
+    preferred = request.accept_languages.best_match(LOCALES)
+    if preferred:
+        return preferred
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return "fr"

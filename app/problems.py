@@ -1,0 +1,111 @@
+"""RFC 9457 problem details: every error of the API answers application/problem+json.
+
+Messages are English message ids, translated here into the caller's language.
+"""
+
+import logging
+
+import marshmallow as ma
+from flask import jsonify
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MIMETYPE = "application/problem+json"
+
+# Titles of the HTTP statuses the API answers with, as message ids.
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+DETAILS = {
+    400: "The request could not be understood.",
+    401: "Sign in to continue.",
+    403: "You are not allowed to do this.",
+    404: "Nothing was found at this address.",
+    405: "This method is not allowed at this address.",
+    413: "The request is too large.",
+    422: "Some fields are not valid.",
+    429: "Too many attempts. Please wait a moment and try again.",
+    500: "Something went wrong on our side. Please try again later.",
+}
+
+
+class ProblemSchema(ma.Schema):
+    """Documentation of the error payload (RFC 9457)."""
+
+    type = ma.fields.String(metadata={"example": "about:blank"})
+    status = ma.fields.Integer()
+    title = ma.fields.String()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "Per-field messages (422 only)."})
+
+
+def problem(status: int, detail: str | None = None, errors: dict | None = None, headers=None):
+    body = {
+        "type": "about:blank",
+        "status": status,
+        "title": gettext(TITLES.get(status, "Error")),
+        "detail": detail if detail is not None else gettext(DETAILS.get(status, "Error")),
+    }
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MIMETYPE
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def problem_from_service_error(error: ServiceError):
+    detail = gettext(error.detail, **error.params)
+    errors = _translate(error.field_errors) if error.field_errors else None
+    return problem(error.status, detail, errors)
+
+
+def problem_from_http_exception(error: HTTPException):
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = None
+    if "messages" in data:
+        # webargs: {"json": {...}, "query": {...}}; the location does not help the caller.
+        errors = {}
+        for by_field in data["messages"].values():
+            errors.update(by_field if isinstance(by_field, dict) else {"_body": by_field})
+        errors = _translate(errors)
+    detail = None
+    if status == 400 and errors:
+        detail = " ".join(message for messages in errors.values() for message in messages)
+        errors = None
+    headers = dict(data.get("headers") or {})
+    if hasattr(error, "get_headers"):
+        headers.update({k: v for k, v in error.get_headers() if k.lower() != "content-type"})
+    if isinstance(error, InternalServerError):
+        log.error("Unhandled error", exc_info=error.original_exception)
+    return problem(status, detail, errors, headers)
+
+
+def _translate(messages):
+    """Translate every message of a (possibly nested) marshmallow error structure."""
+    if isinstance(messages, dict):
+        return {key: _translate(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [_translate(message) for message in messages]
+    if isinstance(messages, tuple):
+        message_id, params = messages
+        return gettext(message_id, **params)
+    return gettext(str(messages))

@@ -1,0 +1,66 @@
+import marshmallow as ma
+from flask_babel import lazy_gettext
+from marshmallow import fields, validate
+
+from services.geojson import to_geojson
+
+
+class ApiSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+def text(max_length: int, **kwargs) -> fields.String:
+    """A required, non-blank string of at most `max_length` characters."""
+    return fields.String(
+        validate=[
+            validate.Length(
+                max=max_length,
+                error=lazy_gettext("At most {max} characters."),
+            ),
+            validate.Regexp(r"\S", error=lazy_gettext("May not be blank.")),
+        ],
+        **kwargs,
+    )
+
+
+def one_of(choices) -> validate.OneOf:
+    return validate.OneOf(choices, error=lazy_gettext("Must be one of: {choices}."))
+
+
+def between(minimum: int, maximum: int) -> validate.Range:
+    return validate.Range(
+        min=minimum, max=maximum, error=lazy_gettext("Must be between {min} and {max}.")
+    )
+
+
+class GeoJSON(fields.Dict):
+    """A GeoJSON geometry: dumped from a geometry column, loaded as a dict for a service to check."""
+
+    def __init__(self, geometry_types: tuple[str, ...], **kwargs):
+        metadata = {
+            "description": f"GeoJSON geometry ({' or '.join(geometry_types)}), WGS 84 lon/lat.",
+            "example": {"type": geometry_types[0], "coordinates": []},
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return to_geojson(value)
+
+
+class PageArgs(ApiSchema):
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+    limit = fields.Integer(load_default=20, validate=between(1, 100))
+
+
+def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """A page of a cursor-paginated list: its items and the cursor of the next page, if any."""
+    return type(
+        name,
+        (ma.Schema,),
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "next_cursor": fields.String(allow_none=True),
+        },
+    )

@@ -1,0 +1,38 @@
+import sqlalchemy as sa
+from geoalchemy2 import Geometry
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Timestamped, db
+
+
+class Residence(Timestamped, db.Model):
+    """A housing residence: the unit of tenancy for everything residents see and do."""
+
+    __tablename__ = "residences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    landlord_id: Mapped[int] = mapped_column(sa.ForeignKey("landlords.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(300))
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Paris")
+    footprint = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+
+    landlord = relationship("Landlord", back_populates="residences")
+    buildings = relationship("Building", back_populates="residence", order_by="Building.name")
+
+
+class Building(Timestamped, db.Model):
+    """An entrance or staircase of a residence."""
+
+    __tablename__ = "buildings"
+    __table_args__ = (sa.UniqueConstraint("residence_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    residence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+
+    residence = relationship("Residence", back_populates="buildings")

@@ -1,0 +1,57 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Timestamped, UTCDateTime, db, utcnow
+
+LOCALES = ("fr", "en")
+
+
+class User(UserMixin, Timestamped, db.Model):
+    """A person with an account: resident, volunteer or landlord staff."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        # E-mails are stored lower-cased, so the unique constraint is case-insensitive.
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint("locale IN ('fr', 'en')", name="locale_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    locale: Mapped[str] = mapped_column(sa.String(2), default="fr")
+    avatar_url: Mapped[str | None] = mapped_column(sa.String(500))
+    is_platform_admin: Mapped[bool] = mapped_column(default=False)
+
+    memberships = relationship("Membership", back_populates="user")
+
+
+class ApiToken(db.Model):
+    """A bearer token of one device; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        # One live token per device of a user; revoked ones stay for the record.
+        sa.Index(
+            "uq_api_tokens_live_device",
+            "user_id",
+            "device_name",
+            unique=True,
+            postgresql_where=sa.text("revoked_at IS NULL"),
+            sqlite_where=sa.text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    device_name: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")

@@ -1,0 +1,1 @@
+"""Push notifications: the outbox that services write to, and (later) its delivery."""

@@ -1,0 +1,1 @@
+"""Palier's business rules: the only place that decides who may do what."""

@@ -1,0 +1,41 @@
+"""Errors that services raise; the HTTP layer turns each into an application/problem+json answer.
+
+`detail` is an English message id with `%(name)s` placeholders: the web layer translates it into
+the caller's language and fills in `params`, so services stay free of request and locale.
+"""
+
+
+class ServiceError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, field_errors: dict | None = None, **params):
+        super().__init__(detail % params if params else detail)
+        self.detail = detail
+        self.params = params
+        self.field_errors = field_errors
+
+
+class NotAuthenticated(ServiceError):
+    status = 401
+    title = "Authentication required"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    title = "Conflict"
+
+
+class InvalidInput(ServiceError):
+    status = 422
+    title = "Invalid input"

@@ -1,0 +1,134 @@
+"""Invite codes: how tenants join their residence without staff typing their names in."""
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from models import Building, InviteCode, Membership, MembershipStatus, User, db
+from models.base import utcnow
+from notifications import outbox
+from services import scoping
+from services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.pagination import Page, paginate
+
+# No 0/O, 1/I/L: codes are read aloud and typed by people who may not see well.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def create_invite_code(
+    user: User,
+    residence_id: int,
+    building_id: int | None = None,
+    expires_at: datetime | None = None,
+    max_uses: int | None = None,
+) -> InviteCode:
+    residence = scoping.get_managed_residence(user, residence_id)
+    if building_id is not None and not db.session.scalar(
+        select(Building.id).where(Building.id == building_id, Building.residence_id == residence.id)
+    ):
+        raise InvalidInput(
+            "This building is not part of the residence.",
+            field_errors={"building_id": [("No such building in this residence.", {})]},
+        )
+    if expires_at is not None and expires_at <= utcnow():
+        raise InvalidInput(
+            "The expiry date is already past.",
+            field_errors={"expires_at": [("Choose a date in the future.", {})]},
+        )
+    invite = InviteCode(
+        code=_new_code(),
+        residence=residence,
+        building_id=building_id,
+        created_by_id=user.id,
+        expires_at=expires_at,
+        max_uses=max_uses,
+    )
+    db.session.add(invite)
+    db.session.commit()
+    return invite
+
+
+def list_invite_codes(user: User, residence_id: int, cursor: str | None, limit: int | None) -> Page:
+    residence = scoping.get_managed_residence(user, residence_id)
+    query = select(InviteCode).where(InviteCode.residence_id == residence.id)
+    return paginate(query, [InviteCode.id], cursor, limit)
+
+
+def revoke_invite_code(user: User, residence_id: int, invite_id: int) -> InviteCode:
+    residence = scoping.get_managed_residence(user, residence_id)
+    invite = db.session.scalar(
+        select(InviteCode).where(InviteCode.id == invite_id, InviteCode.residence_id == residence.id)
+    )
+    if invite is None:
+        raise NotFound("This invite code does not exist.")
+    if invite.revoked_at is None:
+        invite.revoked_at = utcnow()
+        db.session.commit()
+    return invite
+
+
+def join_with_code(user: User, code: str) -> Membership:
+    """Make the user an active member of the code's residence (and building).
+
+    The code row is locked so that its last use cannot be spent twice by simultaneous joins.
+    """
+    invite = db.session.scalar(
+        select(InviteCode).where(InviteCode.code == normalize_code(code)).with_for_update()
+    )
+    _check_usable(invite)
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.residence_id == invite.residence_id
+        )
+    )
+    if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        raise Conflict("You are already a member of this residence.")
+    if membership is not None and membership.status == MembershipStatus.SUSPENDED:
+        raise Forbidden(
+            "Your membership of this residence is suspended; please contact your landlord."
+        )
+    if membership is None:
+        membership = Membership(user=user, residence_id=invite.residence_id)
+        db.session.add(membership)
+    membership.status = MembershipStatus.ACTIVE
+    membership.building_id = invite.building_id
+    membership.invite_code_id = invite.id
+    membership.joined_at = utcnow()
+    invite.uses += 1
+    db.session.flush()
+    outbox.enqueue(
+        [user],
+        "welcome",
+        {"residence": invite.residence.name},
+        key=f"welcome:{membership.id}:{membership.joined_at.isoformat()}",
+        link=f"palier://residences/{invite.residence_id}",
+    )
+    db.session.commit()
+    return membership
+
+
+def _check_usable(invite: InviteCode | None) -> None:
+    if invite is None:
+        reason = "This code does not exist. Check it with the person who gave it to you."
+    elif invite.revoked_at is not None:
+        reason = "This code has been withdrawn. Ask your landlord for a new one."
+    elif invite.expires_at is not None and invite.expires_at <= utcnow():
+        reason = "This code has expired. Ask your landlord for a new one."
+    elif invite.max_uses is not None and invite.uses >= invite.max_uses:
+        reason = "This code has already been used as many times as allowed."
+    else:
+        return
+    raise InvalidInput(reason, field_errors={"code": [(reason, {})]})
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not db.session.scalar(select(InviteCode.id).where(InviteCode.code == code)):
+            return code

@@ -1,0 +1,49 @@
+"""Members of a residence: who they are, and staff changing their role or status."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import Membership, MembershipRole, MembershipStatus, User, db
+from services import scoping
+from services.errors import Conflict, NotFound
+from services.pagination import Page, paginate
+
+
+def list_members(
+    user: User, residence_id: int, cursor: str | None, limit: int | None, status=None
+) -> tuple[Page, bool]:
+    """Members of a residence, and whether the caller may see their e-mails and every status.
+
+    Residents see their active neighbours; staff see everybody, filtered by status if asked.
+    """
+    residence = scoping.get_residence(user, residence_id)
+    staff_view = scoping.can_manage(user, residence.id)
+    query = (
+        select(Membership)
+        .where(Membership.residence_id == residence.id)
+        .options(selectinload(Membership.user), selectinload(Membership.building))
+    )
+    if not staff_view:
+        query = query.where(Membership.status == MembershipStatus.ACTIVE)
+    elif status is not None:
+        query = query.where(Membership.status == status)
+    return paginate(query, [Membership.id], cursor, limit), staff_view
+
+
+def update_membership(user: User, residence_id: int, membership_id: int, changes: dict) -> Membership:
+    residence = scoping.get_managed_residence(user, residence_id)
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.id == membership_id, Membership.residence_id == residence.id
+        )
+    )
+    if membership is None:
+        raise NotFound("This member does not exist in this residence.")
+    if membership.user_id == user.id and changes.get("role", membership.role) != membership.role:
+        raise Conflict("You cannot change your own role.")
+    if "role" in changes:
+        membership.role = MembershipRole(changes["role"])
+    if "status" in changes:
+        membership.status = MembershipStatus(changes["status"])
+    db.session.commit()
+    return membership
