@@ -15,3 +15,16 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return "fr"
+
+
+# Calls whose argument is a message id, for `make messages` and the catalogue test.
+MESSAGE_KEYWORDS = (
+    "lazy_gettext",
+    "gettext",
+    "NotAuthenticated",
+    "Forbidden",
+    "NotFound",
+    "Conflict",
+    "InvalidInput",
+    "field_error:2",
+)

@@ -7,7 +7,7 @@ import logging
 
 import marshmallow as ma
 from flask import jsonify
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from services.errors import ServiceError
@@ -16,31 +16,31 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
-# Titles of the HTTP statuses the API answers with, as message ids.
+# Titles and default details of the HTTP statuses the API answers with.
 TITLES = {
-    400: "Bad request",
-    401: "Authentication required",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request too large",
-    415: "Unsupported media type",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Internal server error",
+    400: lazy_gettext("Bad request"),
+    401: lazy_gettext("Authentication required"),
+    403: lazy_gettext("Forbidden"),
+    404: lazy_gettext("Not found"),
+    405: lazy_gettext("Method not allowed"),
+    409: lazy_gettext("Conflict"),
+    413: lazy_gettext("Request too large"),
+    415: lazy_gettext("Unsupported media type"),
+    422: lazy_gettext("Invalid input"),
+    429: lazy_gettext("Too many requests"),
+    500: lazy_gettext("Internal server error"),
 }
 
 DETAILS = {
-    400: "The request could not be understood.",
-    401: "Sign in to continue.",
-    403: "You are not allowed to do this.",
-    404: "Nothing was found at this address.",
-    405: "This method is not allowed at this address.",
-    413: "The request is too large.",
-    422: "Some fields are not valid.",
-    429: "Too many attempts. Please wait a moment and try again.",
-    500: "Something went wrong on our side. Please try again later.",
+    400: lazy_gettext("The request could not be understood."),
+    401: lazy_gettext("Sign in to continue."),
+    403: lazy_gettext("You are not allowed to do this."),
+    404: lazy_gettext("Nothing was found at this address."),
+    405: lazy_gettext("This method is not allowed at this address."),
+    413: lazy_gettext("The request is too large."),
+    422: lazy_gettext("Some fields are not valid."),
+    429: lazy_gettext("Too many attempts. Please wait a moment and try again."),
+    500: lazy_gettext("Something went wrong on our side. Please try again later."),
 }
 
 
@@ -58,8 +58,8 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None, 
     body = {
         "type": "about:blank",
         "status": status,
-        "title": gettext(TITLES.get(status, "Error")),
-        "detail": detail if detail is not None else gettext(DETAILS.get(status, "Error")),
+        "title": str(TITLES.get(status, TITLES[400])),
+        "detail": detail if detail is not None else str(DETAILS.get(status, DETAILS[400])),
     }
     if errors:
         body["errors"] = errors

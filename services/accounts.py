@@ -26,13 +26,17 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher(**current_app.config["ARGON2_PARAMETERS"])
 
 
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
 def register(email: str, password: str, display_name: str, locale: str = "fr") -> User:
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("An account already exists with this e-mail address.")
     user = User(
         email=email,
-        password_hash=_hasher().hash(password),
+        password_hash=hash_password(password),
         display_name=display_name.strip(),
         locale=locale,
     )

@@ -39,3 +39,8 @@ class Conflict(ServiceError):
 class InvalidInput(ServiceError):
     status = 422
     title = "Invalid input"
+
+
+def field_error(field: str, message: str, **params) -> InvalidInput:
+    """A 422 about one field, whose message is also the problem's detail."""
+    return InvalidInput(message, field_errors={field: [(message, params)]}, **params)

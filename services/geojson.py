@@ -4,7 +4,7 @@ from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.validation import explain_validity
 
-from services.errors import InvalidInput
+from services.errors import field_error
 
 SRID = 4326
 
@@ -22,25 +22,21 @@ def parse_area(field: str, geojson: dict) -> MultiPolygon:
 def _parse(field: str, geojson: dict, allowed: tuple[str, ...]):
     kind = geojson.get("type") if isinstance(geojson, dict) else None
     if kind not in allowed:
-        _invalid(field, "Expected a GeoJSON geometry of type %(allowed)s.", allowed=" or ".join(allowed))
+        raise field_error(
+            field, "Expected a GeoJSON geometry of type %(allowed)s.", allowed=" or ".join(allowed)
+        )
     try:
         geometry = shape(geojson)
     except Exception:  # shapely raises several types for malformed coordinates
-        _invalid(field, "The coordinates of this GeoJSON geometry are malformed.")
+        raise field_error(field, "The coordinates of this GeoJSON geometry are malformed.") from None
     if geometry.is_empty:
-        _invalid(field, "The geometry is empty.")
+        raise field_error(field, "The geometry is empty.")
     min_x, min_y, max_x, max_y = geometry.bounds
     if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
-        _invalid(field, "Coordinates must be longitude then latitude, in degrees (WGS 84).")
+        raise field_error(field, "Coordinates must be longitude then latitude, in degrees (WGS 84).")
     if not geometry.is_valid:
-        _invalid(field, "Invalid geometry: %(reason)s.", reason=explain_validity(geometry))
+        raise field_error(field, "Invalid geometry: %(reason)s.", reason=explain_validity(geometry))
     return geometry
-
-
-def _invalid(field: str, message: str, **params):
-    raise InvalidInput(
-        "The geometry is not valid.", field_errors={field: [(message, params)]}
-    )
 
 
 def to_column(geometry):

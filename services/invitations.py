@@ -9,7 +9,7 @@ from models import Building, InviteCode, Membership, MembershipStatus, User, db
 from models.base import utcnow
 from notifications import outbox
 from services import scoping
-from services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.errors import Conflict, Forbidden, NotFound, field_error
 from services.pagination import Page, paginate
 
 # No 0/O, 1/I/L: codes are read aloud and typed by people who may not see well.
@@ -32,15 +32,9 @@ def create_invite_code(
     if building_id is not None and not db.session.scalar(
         select(Building.id).where(Building.id == building_id, Building.residence_id == residence.id)
     ):
-        raise InvalidInput(
-            "This building is not part of the residence.",
-            field_errors={"building_id": [("No such building in this residence.", {})]},
-        )
+        raise field_error("building_id", "This building is not part of the residence.")
     if expires_at is not None and expires_at <= utcnow():
-        raise InvalidInput(
-            "The expiry date is already past.",
-            field_errors={"expires_at": [("Choose a date in the future.", {})]},
-        )
+        raise field_error("expires_at", "The expiry date is already past.")
     invite = InviteCode(
         code=_new_code(),
         residence=residence,
@@ -90,9 +84,7 @@ def join_with_code(user: User, code: str) -> Membership:
     if membership is not None and membership.status == MembershipStatus.ACTIVE:
         raise Conflict("You are already a member of this residence.")
     if membership is not None and membership.status == MembershipStatus.SUSPENDED:
-        raise Forbidden(
-            "Your membership of this residence is suspended; please contact your landlord."
-        )
+        raise Forbidden("Your membership of this residence is suspended: contact your landlord.")
     if membership is None:
         membership = Membership(user=user, residence_id=invite.residence_id)
         db.session.add(membership)
@@ -115,16 +107,13 @@ def join_with_code(user: User, code: str) -> Membership:
 
 def _check_usable(invite: InviteCode | None) -> None:
     if invite is None:
-        reason = "This code does not exist. Check it with the person who gave it to you."
-    elif invite.revoked_at is not None:
-        reason = "This code has been withdrawn. Ask your landlord for a new one."
-    elif invite.expires_at is not None and invite.expires_at <= utcnow():
-        reason = "This code has expired. Ask your landlord for a new one."
-    elif invite.max_uses is not None and invite.uses >= invite.max_uses:
-        reason = "This code has already been used as many times as allowed."
-    else:
-        return
-    raise InvalidInput(reason, field_errors={"code": [(reason, {})]})
+        raise field_error("code", "This code does not exist. Check it with whoever gave it to you.")
+    if invite.revoked_at is not None:
+        raise field_error("code", "This code has been withdrawn. Ask your landlord for a new one.")
+    if invite.expires_at is not None and invite.expires_at <= utcnow():
+        raise field_error("code", "This code has expired. Ask your landlord for a new one.")
+    if invite.max_uses is not None and invite.uses >= invite.max_uses:
+        raise field_error("code", "This code has already been used as many times as allowed.")
 
 
 def _new_code() -> str:

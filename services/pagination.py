@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, tuple_
 
 from models import db
-from services.errors import InvalidInput
+from services.errors import field_error
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -48,8 +48,5 @@ def _decode(cursor: str, size: int) -> list:
     if not isinstance(key, list) or len(key) != size or not all(
         isinstance(value, (int, str)) for value in key
     ):
-        raise InvalidInput(
-            "The pagination cursor is not valid.",
-            field_errors={"cursor": [("This cursor was not issued by this list.", {})]},
-        )
+        raise field_error("cursor", "This cursor was not issued by this list.")
     return key

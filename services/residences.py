@@ -7,7 +7,7 @@ from sqlalchemy import select
 from models import Building, Landlord, Residence, User, db
 from models.spatial import distance_m, dwithin_m
 from services import scoping
-from services.errors import Conflict, Forbidden, InvalidInput
+from services.errors import Conflict, Forbidden, field_error
 from services.geojson import parse_area, parse_point, to_column
 from services.pagination import Page, paginate
 
@@ -76,25 +76,16 @@ def _landlord_for_new_residence(user: User, landlord_id: int | None) -> Landlord
         raise Forbidden("Only the landlord's staff can do this.")
     if landlord_id is None:
         if len(allowed) != 1:
-            raise InvalidInput(
-                "Say for which landlord this residence is.",
-                field_errors={"landlord_id": [("You work for several landlords: choose one.", {})]},
-            )
+            raise field_error("landlord_id", "You work for several landlords: choose one.")
         landlord_id = allowed[0]
     if landlord_id not in allowed and not user.is_platform_admin:
         raise Forbidden("Only the landlord's staff can do this.")
     landlord = db.session.get(Landlord, landlord_id)
     if landlord is None:
-        raise InvalidInput(
-            "This landlord does not exist.",
-            field_errors={"landlord_id": [("This landlord does not exist.", {})]},
-        )
+        raise field_error("landlord_id", "This landlord does not exist.")
     return landlord
 
 
 def _check_time_zone(name: str) -> None:
     if name not in available_timezones():
-        raise InvalidInput(
-            "Unknown time zone.",
-            field_errors={"time_zone": [("Unknown time zone, e.g. Europe/Paris.", {})]},
-        )
+        raise field_error("time_zone", "Unknown time zone (for example Europe/Paris).")

@@ -1,0 +1,50 @@
+# Palier: `make run` serves the app with demo data, `make test` runs the whole test suite.
+# Both set up what they need (Debian packages when run as root, the virtualenv) and can be rerun.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_PACKAGES := libsqlite3-mod-spatialite
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+export FLASK_APP := wsgi
+
+.PHONY: run test lint format messages system-run system-test
+
+run: system-run $(VENV)/.dev $(CATALOGS)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask palier demo
+	@echo "Palier on http://127.0.0.1:5000 (API docs: http://127.0.0.1:5000/api/docs)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: system-test $(VENV)/.dev $(CATALOGS)
+	scripts/test-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+system-run:
+	@scripts/system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@scripts/system-packages.sh $(TEST_PACKAGES)
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+%.mo: %.po $(VENV)/.dev
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# Refresh the message template after adding texts: msgids are found by these keywords.
+messages: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg $(shell $(BIN)/python -c "from app.i18n import MESSAGE_KEYWORDS; print(' '.join('-k ' + k for k in MESSAGE_KEYWORDS))") \
+		--no-location -o app/translations/messages.pot app services notifications
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
