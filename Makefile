@@ -18,6 +18,8 @@ run: system-run $(VENV)/.dev $(CATALOGS)
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: system-test $(VENV)/.dev $(CATALOGS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	scripts/test-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

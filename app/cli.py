@@ -13,7 +13,7 @@ palier = AppGroup("palier", help="Palier's own commands.")
 def load_demo_command():
     """Load the demo landlord, residences and accounts (safe to run again)."""
     demo.load_demo()
-    click.echo("Demo data loaded. Accounts (password: %s):" % demo.DEMO_PASSWORD)
+    click.echo(f"Demo data loaded. Accounts (password: {demo.DEMO_PASSWORD}):")
     for email, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {email:<32} {role}")
 

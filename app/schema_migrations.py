@@ -28,9 +28,13 @@ MIGRATION_ONLY_INDEXES = {"ix_residences_location_geography"}
 
 
 def include_object(obj, name, obj_type, reflected, compare_to):
-    if obj_type == "table" and reflected and compare_to is None:
-        if name in EXTENSION_TABLES or name.startswith(EXTENSION_TABLE_PREFIXES):
-            return False
+    if (
+        obj_type == "table"
+        and reflected
+        and compare_to is None
+        and (name in EXTENSION_TABLES or name.startswith(EXTENSION_TABLE_PREFIXES))
+    ):
+        return False
     if obj_type == "index" and name in MIGRATION_ONLY_INDEXES:
         return False
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)

@@ -54,7 +54,7 @@ class Timestamped:
 
 
 def enum_column(enum_cls, **kwargs):
-    """A string column limited to an Enum's values by a CHECK constraint (portable, easy to extend)."""
+    """A string column held to an Enum's values by a CHECK constraint (portable, extensible)."""
     return sa.Enum(
         enum_cls,
         native_enum=False,

@@ -64,8 +64,12 @@ class InviteCode(db.Model):
     residence_id: Mapped[int] = mapped_column(
         sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
     )
-    building_id: Mapped[int | None] = mapped_column(sa.ForeignKey("buildings.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    building_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("buildings.id", ondelete="CASCADE")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     max_uses: Mapped[int | None]
     uses: Mapped[int] = mapped_column(default=0)

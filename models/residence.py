@@ -15,7 +15,9 @@ class Residence(Timestamped, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     address: Mapped[str] = mapped_column(sa.String(300))
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Paris")
-    footprint = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
+    footprint = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False
+    )
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
 
     landlord = relationship("Landlord", back_populates="residences")

@@ -40,14 +40,14 @@ def _distance_postgis(element, compiler, **kw):
 
 @compiles(dwithin_m, "sqlite")
 def _dwithin_spatialite(element, compiler, **kw):
-    a, b, metres = element.clauses
-    return f"PtDistWithin({compiler.process(a, **kw)}, {compiler.process(b, **kw)}, {compiler.process(metres, **kw)}, 1)"
+    a, b, metres = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"PtDistWithin({a}, {b}, {metres}, 1)"
 
 
 @compiles(distance_m, "sqlite")
 def _distance_spatialite(element, compiler, **kw):
-    a, b = element.clauses
-    return f"ST_Distance({compiler.process(a, **kw)}, {compiler.process(b, **kw)}, 1)"
+    a, b = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"ST_Distance({a}, {b}, 1)"
 
 
 def _geography_call(name, a, b, *rest):

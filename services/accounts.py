@@ -99,7 +99,9 @@ def issue_token(user: User, device_name: str) -> str:
 def token_for_secret(secret: str) -> ApiToken | None:
     """The live token behind a bearer secret, or None; records when it was last used."""
     token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None)
+        )
     )
     if token is None:
         return None

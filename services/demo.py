@@ -4,7 +4,6 @@ Les Tilleuls and Le Verger are about 800 m apart (neighbours for `nearby`); Les 
 Vaulx-en-Velin, is about 3 km away. Loading twice changes nothing.
 """
 
-
 from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import select
 

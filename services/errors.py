@@ -7,7 +7,6 @@ the caller's language and fills in `params`, so services stay free of request an
 
 class ServiceError(Exception):
     status = 400
-    title = "Bad request"
 
     def __init__(self, detail: str, *, field_errors: dict | None = None, **params):
         super().__init__(detail % params if params else detail)
@@ -18,27 +17,22 @@ class ServiceError(Exception):
 
 class NotAuthenticated(ServiceError):
     status = 401
-    title = "Authentication required"
 
 
 class Forbidden(ServiceError):
     status = 403
-    title = "Forbidden"
 
 
 class NotFound(ServiceError):
     status = 404
-    title = "Not found"
 
 
 class Conflict(ServiceError):
     status = 409
-    title = "Conflict"
 
 
 class InvalidInput(ServiceError):
     status = 422
-    title = "Invalid input"
 
 
 def field_error(field: str, message: str, **params) -> InvalidInput:

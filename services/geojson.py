@@ -28,12 +28,16 @@ def _parse(field: str, geojson: dict, allowed: tuple[str, ...]):
     try:
         geometry = shape(geojson)
     except Exception:  # shapely raises several types for malformed coordinates
-        raise field_error(field, "The coordinates of this GeoJSON geometry are malformed.") from None
+        raise field_error(
+            field, "The coordinates of this GeoJSON geometry are malformed."
+        ) from None
     if geometry.is_empty:
         raise field_error(field, "The geometry is empty.")
     min_x, min_y, max_x, max_y = geometry.bounds
     if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
-        raise field_error(field, "Coordinates must be longitude then latitude, in degrees (WGS 84).")
+        raise field_error(
+            field, "Coordinates must be longitude then latitude, in degrees (WGS 84)."
+        )
     if not geometry.is_valid:
         raise field_error(field, "Invalid geometry: %(reason)s.", reason=explain_validity(geometry))
     return geometry

@@ -57,7 +57,9 @@ def list_invite_codes(user: User, residence_id: int, cursor: str | None, limit: 
 def revoke_invite_code(user: User, residence_id: int, invite_id: int) -> InviteCode:
     residence = scoping.get_managed_residence(user, residence_id)
     invite = db.session.scalar(
-        select(InviteCode).where(InviteCode.id == invite_id, InviteCode.residence_id == residence.id)
+        select(InviteCode).where(
+            InviteCode.id == invite_id, InviteCode.residence_id == residence.id
+        )
     )
     if invite is None:
         raise NotFound("This invite code does not exist.")

@@ -30,7 +30,9 @@ def list_members(
     return paginate(query, [Membership.id], cursor, limit), staff_view
 
 
-def update_membership(user: User, residence_id: int, membership_id: int, changes: dict) -> Membership:
+def update_membership(
+    user: User, residence_id: int, membership_id: int, changes: dict
+) -> Membership:
     residence = scoping.get_managed_residence(user, residence_id)
     membership = db.session.scalar(
         select(Membership).where(

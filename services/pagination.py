@@ -6,6 +6,7 @@ A cursor is the opaque, URL-safe encoding of the sort key of the last row of a p
 import base64
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, tuple_
 
@@ -26,7 +27,7 @@ def paginate(query: Select, sort_columns: list, cursor: str | None, limit: int |
     """Rows of `query` in ascending order of `sort_columns` (the last one unique), one page."""
     limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
     if cursor:
-        query = query.where(tuple_(*sort_columns) > tuple_(*_decode(cursor, len(sort_columns))))
+        query = query.where(tuple_(*sort_columns) > tuple_(*_decode(cursor, sort_columns)))
     rows = list(db.session.scalars(query.order_by(*sort_columns).limit(limit + 1)))
     if len(rows) <= limit:
         return Page(rows, None)
@@ -37,16 +38,27 @@ def paginate(query: Select, sort_columns: list, cursor: str | None, limit: int |
 
 
 def _encode(key: list) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+    text = json.dumps(
+        [value.isoformat() if isinstance(value, datetime) else value for value in key]
+    )
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, size: int) -> list:
+def _decode(cursor: str, sort_columns: list) -> list:
+    """The sort key in a cursor, each value of its column's type; a 422 for anything else."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError:
-        key = None
-    if not isinstance(key, list) or len(key) != size or not all(
-        isinstance(value, (int, str)) for value in key
-    ):
-        raise field_error("cursor", "This cursor was not issued by this list.")
-    return key
+        if not isinstance(key, list) or len(key) != len(sort_columns):
+            raise ValueError
+        return [_typed(value, column) for value, column in zip(key, sort_columns, strict=True)]
+    except (ValueError, TypeError):
+        raise field_error("cursor", "This cursor was not issued by this list.") from None
+
+
+def _typed(value, column):
+    python_type = column.type.python_type
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if type(value) is not python_type:
+        raise ValueError
+    return value

@@ -49,7 +49,9 @@ def add_building(user: User, residence_id: int, data: dict) -> Building:
     ):
         raise Conflict("This residence already has a building named %(name)s.", name=name)
     building = Building(
-        residence=residence, name=name, location=to_column(parse_point("location", data["location"]))
+        residence=residence,
+        name=name,
+        location=to_column(parse_point("location", data["location"])),
     )
     db.session.add(building)
     db.session.commit()

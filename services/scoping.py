@@ -63,9 +63,7 @@ def visible_residences(user: User) -> Select:
 
 def get_residence(user: User, residence_id: int) -> Residence:
     """The residence if the user may see it; 404 otherwise, exactly as if it did not exist."""
-    residence = db.session.scalar(
-        visible_residences(user).where(Residence.id == residence_id)
-    )
+    residence = db.session.scalar(visible_residences(user).where(Residence.id == residence_id))
     if residence is None:
         raise NotFound("This residence does not exist or is not yours.")
     return residence
@@ -74,7 +72,9 @@ def get_residence(user: User, residence_id: int) -> Residence:
 def can_manage(user: User, residence_id: int) -> bool:
     return bool(
         db.session.scalar(
-            select(Residence.id).where(Residence.id == residence_id, managed_residences_clause(user))
+            select(Residence.id).where(
+                Residence.id == residence_id, managed_residences_clause(user)
+            )
         )
     )
 

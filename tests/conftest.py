@@ -6,6 +6,7 @@ the Alembic revisions at the start of the session, and each test is rolled back 
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
@@ -28,7 +29,7 @@ def app():
 
 
 class ConnectionBoundSession(Session):
-    """Flask-SQLAlchemy picks the engine itself; in tests every session uses the test's connection."""
+    """Flask-SQLAlchemy picks the engine itself; here every session uses the test's connection."""
 
     def get_bind(self, *args, **kwargs):
         return self.bind
@@ -58,8 +59,18 @@ def isolated_database(app):
             connection.close()
 
 
+class OwnContextClient(FlaskClient):
+    """Gives each request its own app context, as in production: its own `g` (so Flask-Login
+    looks the caller up again) and its own database session, sharing the test's transaction."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = OwnContextClient
     return app.test_client()
 
 

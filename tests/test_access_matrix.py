@@ -4,8 +4,8 @@ A new endpoint without rows here fails `test_every_endpoint_is_in_the_matrix`.
 Out-of-scope residences answer 404 (as if they did not exist); in scope but not allowed, 403.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -22,7 +22,13 @@ class Row:
 
 
 def statuses(anonymous, resident, other_resident, solidaire, staff, other_staff, admin):
-    return dict(zip(ROLES, (anonymous, resident, other_resident, solidaire, staff, other_staff, admin), strict=True))
+    return dict(
+        zip(
+            ROLES,
+            (anonymous, resident, other_resident, solidaire, staff, other_staff, admin),
+            strict=True,
+        )
+    )
 
 
 EVERYONE_OK = statuses(200, 200, 200, 200, 200, 200, 200)
@@ -33,7 +39,9 @@ STAFF_OF_HOME_CREATES = statuses(401, 403, 404, 403, 201, 404, 201)
 
 SQUARE = {
     "type": "Polygon",
-    "coordinates": [[[4.90, 45.76], [4.901, 45.76], [4.901, 45.761], [4.90, 45.761], [4.90, 45.76]]],
+    "coordinates": [
+        [[4.90, 45.76], [4.901, 45.76], [4.901, 45.761], [4.90, 45.761], [4.90, 45.76]]
+    ],
 }
 
 MATRIX = [
@@ -85,7 +93,10 @@ MATRIX = [
         "/api/v1/residences/<int:residence_id>/buildings",
         lambda w: f"/api/v1/residences/{w.home.id}/buildings",
         STAFF_OF_HOME_CREATES,
-        lambda w: {"name": "Bâtiment C", "location": {"type": "Point", "coordinates": [4.88, 45.7686]}},
+        lambda w: {
+            "name": "Bâtiment C",
+            "location": {"type": "Point", "coordinates": [4.88, 45.7686]},
+        },
     ),
     Row(
         "GET",

@@ -90,7 +90,9 @@ def build_world() -> World:
     home = residence(landlord, "Les Tilleuls", 4.8800, 45.7686)
     neighbour = residence(landlord, "Le Verger", 4.8870, 45.7736)
     far = residence(other_landlord, "Les Érables", 4.9210, 45.7780)
-    building = Building(residence=home, name="Bâtiment A", location=to_column(Point(4.8796, 45.7686)))
+    building = Building(
+        residence=home, name="Bâtiment A", location=to_column(Point(4.8796, 45.7686))
+    )
     db.session.add_all([landlord, other_landlord, building])
     db.session.flush()
 

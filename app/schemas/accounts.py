@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext
 from marshmallow import fields, validate
 
-from app.schemas.common import ApiSchema, one_of, text
+from app.schemas.common import ApiSchema, EmailAddress, one_of, text
 from models.user import LOCALES
 
 
 class RegisterSchema(ApiSchema):
-    email = fields.Email(
+    email = EmailAddress(
         required=True,
         validate=validate.Length(max=254, error=lazy_gettext("At most {max} characters.")),
         metadata={"example": "nadia@example.org"},

@@ -18,10 +18,18 @@ def text(max_length: int, **kwargs) -> fields.String:
                 max=max_length,
                 error=lazy_gettext("At most {max} characters."),
             ),
-            validate.Regexp(r"\S", error=lazy_gettext("May not be blank.")),
+            validate.Regexp(r"\s*\S", error=lazy_gettext("May not be blank.")),
         ],
         **kwargs,
     )
+
+
+class EmailAddress(fields.Email):
+    """An e-mail address; spaces typed around it on a phone keyboard are dropped."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        return value.strip()
 
 
 def one_of(choices) -> validate.OneOf:
@@ -35,7 +43,7 @@ def between(minimum: int, maximum: int) -> validate.Range:
 
 
 class GeoJSON(fields.Dict):
-    """A GeoJSON geometry: dumped from a geometry column, loaded as a dict for a service to check."""
+    """GeoJSON: dumped from a geometry column, loaded as a dict that a service checks."""
 
     def __init__(self, geometry_types: tuple[str, ...], **kwargs):
         metadata = {

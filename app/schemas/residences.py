@@ -28,7 +28,9 @@ class ResidenceSchema(ApiSchema):
     address = text(300, required=True)
     time_zone = fields.String(load_default="Europe/Paris")
     footprint = GeoJSON(("Polygon", "MultiPolygon"), required=True)
-    location = GeoJSON(("Point",), metadata={"description": "Defaults to a point of the footprint."})
+    location = GeoJSON(
+        ("Point",), metadata={"description": "Defaults to a point of the footprint."}
+    )
     buildings = fields.List(fields.Nested(BuildingSchema), dump_only=True)
 
 

@@ -1,0 +1,79 @@
+"""The embedded database (SQLite + SpatiaLite) that `make run` uses: same migrations, same API.
+
+Each step runs in its own process, as `make run` does, against a fresh file.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+API_CHECK = """
+import json
+from app import create_app
+from services.demo import DEMO_PASSWORD
+
+client = create_app().test_client()
+
+def token(email):
+    body = {"email": email, "password": DEMO_PASSWORD, "device_name": "smoke"}
+    return {"Authorization": "Bearer " + client.post("/api/v1/auth/login", json=body).json["token"]}
+
+resident, autre = token("resident@demo.palier.test"), token("autre@demo.palier.test")
+home = client.get("/api/v1/residences", headers=resident).json["items"][0]
+url = f"/api/v1/residences/{home['id']}"
+nearby = client.get(url + "/nearby?radius_m=5000", headers=resident).json["items"]
+print(json.dumps({
+    "home": home["name"],
+    "nearby": [(item["residence"]["name"], item["distance_m"]) for item in nearby],
+    "nearby_1km": len(client.get(url + "/nearby", headers=resident).json["items"]),
+    "autre_members": client.get(url + "/members", headers=autre).status_code,
+    "join_again": client.post("/api/v1/memberships", json={"code": "TILLEULS"}, headers=resident)
+    .status_code,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory):
+    """The environment of a fresh embedded database, built by the migrations."""
+    database = tmp_path_factory.mktemp("embedded") / "palier.sqlite"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "FLASK_APP": "wsgi"}
+    env.pop("TEST_DATABASE_URL", None)
+    flask(env, "db", "upgrade")
+    return env
+
+
+def run(environment, *command):
+    result = subprocess.run(
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout + result.stderr
+
+
+def flask(environment, *arguments):
+    return run(environment, sys.executable, "-m", "flask", *arguments)
+
+
+def test_migrations_build_the_embedded_database_with_nothing_left_to_do(environment):
+    assert "No new upgrade operations detected" in flask(environment, "db", "check")
+
+
+def test_demo_loads_twice_and_the_api_answers(environment):
+    flask(environment, "palier", "demo")
+    flask(environment, "palier", "demo")
+    output = run(environment, sys.executable, "-c", API_CHECK)
+    result = json.loads(output.strip().splitlines()[-1])
+    assert result["home"] == "Résidence Les Tilleuls"
+    (verger, verger_m), (erables, erables_m) = result["nearby"]
+    assert (verger, erables) == ("Résidence Le Verger", "Résidence Les Érables")
+    assert 700 < verger_m < 850 and 3000 < erables_m < 3600
+    assert result["nearby_1km"] == 1
+    assert result["autre_members"] == 404
+    assert result["join_again"] == 409
