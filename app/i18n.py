@@ -27,4 +27,5 @@ MESSAGE_KEYWORDS = (
     "Conflict",
     "InvalidInput",
     "field_error:2",
+    "get_in_residence:4",
 )

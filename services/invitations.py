@@ -9,7 +9,7 @@ from models import Building, InviteCode, Membership, MembershipStatus, User, db
 from models.base import utcnow
 from notifications import outbox
 from services import scoping
-from services.errors import Conflict, Forbidden, NotFound, field_error
+from services.errors import Conflict, Forbidden, field_error
 from services.pagination import Page, paginate
 
 # No 0/O, 1/I/L: codes are read aloud and typed by people who may not see well.
@@ -56,13 +56,9 @@ def list_invite_codes(user: User, residence_id: int, cursor: str | None, limit: 
 
 def revoke_invite_code(user: User, residence_id: int, invite_id: int) -> InviteCode:
     residence = scoping.get_managed_residence(user, residence_id)
-    invite = db.session.scalar(
-        select(InviteCode).where(
-            InviteCode.id == invite_id, InviteCode.residence_id == residence.id
-        )
+    invite = scoping.get_in_residence(
+        InviteCode, invite_id, residence, "This invite code does not exist."
     )
-    if invite is None:
-        raise NotFound("This invite code does not exist.")
     if invite.revoked_at is None:
         invite.revoked_at = utcnow()
         db.session.commit()

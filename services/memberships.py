@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from models import Membership, MembershipRole, MembershipStatus, User, db
 from services import scoping
-from services.errors import Conflict, NotFound
+from services.errors import Conflict
 from services.pagination import Page, paginate
 
 
@@ -34,13 +34,12 @@ def update_membership(
     user: User, residence_id: int, membership_id: int, changes: dict
 ) -> Membership:
     residence = scoping.get_managed_residence(user, residence_id)
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.id == membership_id, Membership.residence_id == residence.id
-        )
+    membership = scoping.get_in_residence(
+        Membership,
+        membership_id,
+        residence,
+        not_found="This member does not exist in this residence.",
     )
-    if membership is None:
-        raise NotFound("This member does not exist in this residence.")
     if membership.user_id == user.id and changes.get("role", membership.role) != membership.role:
         raise Conflict("You cannot change your own role.")
     if "role" in changes:

@@ -87,5 +87,15 @@ def get_managed_residence(user: User, residence_id: int) -> Residence:
     return residence
 
 
+def get_in_residence(model, row_id: int, residence: Residence, not_found: str):
+    """A row of `model` that belongs to `residence`; 404 with `not_found` for any other id."""
+    row = db.session.scalar(
+        select(model).where(model.id == row_id, model.residence_id == residence.id)
+    )
+    if row is None:
+        raise NotFound(not_found)
+    return row
+
+
 def staffed_landlord_ids(user: User) -> list[int]:
     return list(db.session.scalars(_staffed_landlords(user)))
