@@ -2,6 +2,8 @@
 
 from geoalchemy2 import alembic_helpers
 
+from models.base import UTCDateTime
+
 # Tables that PostGIS and SpatiaLite keep for themselves, which the models do not declare.
 EXTENSION_TABLES = {
     "spatial_ref_sys",
@@ -24,7 +26,7 @@ EXTENSION_TABLE_PREFIXES = (
     "idx_",  # SpatiaLite's R*Tree spatial indexes
 )
 # Built by migrations only, because SQLAlchemy cannot declare them portably.
-MIGRATION_ONLY_INDEXES = {"ix_residences_location_geography"}
+MIGRATION_ONLY_INDEXES = {"ix_residences_location_geography", "ix_listings_search"}
 
 
 def include_object(obj, name, obj_type, reflected, compare_to):
@@ -40,9 +42,16 @@ def include_object(obj, name, obj_type, reflected, compare_to):
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
 
 
+def render_item(type_, obj, autogen_context):
+    """Write our column types as plain SQLAlchemy ones, so revisions never import the models."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return alembic_helpers.render_item(type_, obj, autogen_context)
+
+
 MIGRATE_OPTIONS = {
     "include_object": include_object,
-    "render_item": alembic_helpers.render_item,
+    "render_item": render_item,
     "process_revision_directives": alembic_helpers.writer,
     "compare_type": True,
 }

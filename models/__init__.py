@@ -4,7 +4,12 @@
 """
 
 from models.base import db
+from models.content import Scope, Visibility
+from models.conversation import Message, Thanks
+from models.exchange import ExchangeStatus, HelpExchange
 from models.landlord import Landlord, LandlordStaff
+from models.listing import Listing, ListingKind, ListingPhoto, ListingStatus
+from models.loan import Loan, LoanStatus
 from models.membership import InviteCode, Membership, MembershipRole, MembershipStatus
 from models.notification import Notification, NotificationStatus
 from models.residence import Building, Residence
@@ -13,15 +18,27 @@ from models.user import ApiToken, User
 __all__ = [
     "ApiToken",
     "Building",
+    "ExchangeStatus",
+    "HelpExchange",
     "InviteCode",
     "Landlord",
     "LandlordStaff",
+    "Listing",
+    "ListingKind",
+    "ListingPhoto",
+    "ListingStatus",
+    "Loan",
+    "LoanStatus",
     "Membership",
     "MembershipRole",
     "MembershipStatus",
+    "Message",
     "Notification",
     "NotificationStatus",
     "Residence",
+    "Scope",
+    "Thanks",
     "User",
+    "Visibility",
     "db",
 ]

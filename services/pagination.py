@@ -23,18 +23,35 @@ class Page:
     next_cursor: str | None
 
 
-def paginate(query: Select, sort_columns: list, cursor: str | None, limit: int | None) -> Page:
-    """Rows of `query` in ascending order of `sort_columns` (the last one unique), one page."""
+def paginate(
+    query: Select,
+    sort_keys: list,
+    cursor: str | None,
+    limit: int | None,
+    *,
+    descending: bool = False,
+    whole_rows: bool = False,
+) -> Page:
+    """One page of `query`, ordered by `sort_keys` (together unique), ascending or descending.
+
+    Items are the first entity of each row, or, with `whole_rows`, the rows themselves
+    (for queries that also select computed values such as a distance).
+    """
     limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
+    keys = [key.label(f"sort_key_{number}") for number, key in enumerate(sort_keys)]
     if cursor:
-        query = query.where(tuple_(*sort_columns) > tuple_(*_decode(cursor, sort_columns)))
-    rows = list(db.session.scalars(query.order_by(*sort_columns).limit(limit + 1)))
-    if len(rows) <= limit:
-        return Page(rows, None)
-    rows = rows[:limit]
-    last = rows[-1]
-    key = [getattr(last, column.key) for column in sort_columns]
-    return Page(rows, _encode(key))
+        after = tuple_(*sort_keys)
+        start = tuple_(*_decode(cursor, sort_keys))
+        query = query.where(after < start if descending else after > start)
+    order = [key.desc() if descending else key.asc() for key in sort_keys]
+    rows = db.session.execute(query.add_columns(*keys).order_by(*order).limit(limit + 1)).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode([rows[-1]._mapping[key.name] for key in keys])
+    width = len(rows[0]) - len(keys) if rows else 0
+    items = [tuple(row[:width]) if whole_rows else row[0] for row in rows]
+    return Page(items, next_cursor)
 
 
 def _encode(key: list) -> str:
@@ -44,13 +61,13 @@ def _encode(key: list) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, sort_columns: list) -> list:
+def _decode(cursor: str, sort_keys: list) -> list:
     """The sort key in a cursor, each value of its column's type; a 422 for anything else."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(key, list) or len(key) != len(sort_columns):
+        if not isinstance(key, list) or len(key) != len(sort_keys):
             raise ValueError
-        return [_typed(value, column) for value, column in zip(key, sort_columns, strict=True)]
+        return [_typed(value, column) for value, column in zip(key, sort_keys, strict=True)]
     except (ValueError, TypeError):
         raise field_error("cursor", "This cursor was not issued by this list.") from None
 
@@ -59,6 +76,8 @@ def _typed(value, column):
     python_type = column.type.python_type
     if python_type is datetime:
         return datetime.fromisoformat(value)
+    if python_type is float and type(value) is int:
+        return float(value)
     if type(value) is not python_type:
         raise ValueError
     return value
