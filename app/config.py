@@ -24,8 +24,9 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
-    # JSON bodies are small; photo uploads (later) get their own, larger limit.
+    # JSON bodies are small; photo uploads get their own, larger limit (app/api/listings.py).
     MAX_CONTENT_LENGTH = 1024 * 1024
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
 
     ARGON2_PARAMETERS: dict = {}
 

@@ -28,4 +28,6 @@ MESSAGE_KEYWORDS = (
     "InvalidInput",
     "field_error:2",
     "get_in_residence:4",
+    "get_visible_content:5",
+    "get_participated:4",
 )

@@ -54,7 +54,9 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.Dict(metadata={"description": "Per-field messages (422 only)."})
 
 
-def problem(status: int, detail: str | None = None, errors: dict | None = None, headers=None):
+def problem(
+    status: int, detail: str | None = None, errors: dict | None = None, headers=None, extra=None
+):
     body = {
         "type": "about:blank",
         "status": status,
@@ -63,6 +65,7 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None, 
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_MIMETYPE
@@ -74,7 +77,7 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None, 
 def problem_from_service_error(error: ServiceError):
     detail = gettext(error.detail, **error.params)
     errors = _translate(error.field_errors) if error.field_errors else None
-    return problem(error.status, detail, errors)
+    return problem(error.status, detail, errors, extra=error.extra)
 
 
 def problem_from_http_exception(error: HTTPException):

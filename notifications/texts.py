@@ -11,6 +11,58 @@ TEXTS = {
         lazy_gettext("Welcome to %(residence)s"),
         lazy_gettext("Your neighbours are here: lend, borrow, help each other and share news."),
     ),
+    "loan_requested": (
+        lazy_gettext("A neighbour would like to borrow: %(object)s"),
+        lazy_gettext("Open the request to accept or decline it."),
+    ),
+    "loan_accepted": (
+        lazy_gettext("Your request is accepted: %(object)s"),
+        lazy_gettext("Agree with your neighbour on where and when to pick it up."),
+    ),
+    "loan_declined": (
+        lazy_gettext("Request declined: %(object)s"),
+        lazy_gettext("Your neighbour cannot lend it this time."),
+    ),
+    "loan_cancelled": (
+        lazy_gettext("Request cancelled: %(object)s"),
+        lazy_gettext("Your neighbour no longer needs it."),
+    ),
+    "loan_due_tomorrow": (
+        lazy_gettext("To give back tomorrow: %(object)s"),
+        lazy_gettext("Remember to return it to your neighbour tomorrow."),
+    ),
+    "loan_overdue_borrower": (
+        lazy_gettext("Please give back: %(object)s"),
+        lazy_gettext("The return day has passed. Agree on a time with your neighbour."),
+    ),
+    "loan_overdue_owner": (
+        lazy_gettext("Not returned yet: %(object)s"),
+        lazy_gettext("The return day has passed. You can write to your neighbour."),
+    ),
+    "exchange_proposed": (
+        lazy_gettext("A neighbour answered: %(listing)s"),
+        lazy_gettext("Open their answer to accept or decline it."),
+    ),
+    "exchange_accepted": (
+        lazy_gettext("Your answer is accepted: %(listing)s"),
+        lazy_gettext("Agree with your neighbour on the details."),
+    ),
+    "exchange_declined": (
+        lazy_gettext("Answer declined: %(listing)s"),
+        lazy_gettext("Your neighbour has made other arrangements."),
+    ),
+    "exchange_cancelled": (
+        lazy_gettext("Answer withdrawn: %(listing)s"),
+        lazy_gettext("Your neighbour withdrew their answer."),
+    ),
+    "message": (
+        lazy_gettext("Message from %(author)s"),
+        lazy_gettext("%(body)s"),
+    ),
+    "thanks": (
+        lazy_gettext("%(author)s says thank you"),
+        lazy_gettext("Your neighbour thanked you. Thank you for helping!"),
+    ),
 }
 
 

@@ -8,11 +8,15 @@ the caller's language and fills in `params`, so services stay free of request an
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, detail: str, *, field_errors: dict | None = None, **params):
+    def __init__(
+        self, detail: str, *, field_errors: dict | None = None, extra: dict | None = None, **params
+    ):
         super().__init__(detail % params if params else detail)
         self.detail = detail
         self.params = params
         self.field_errors = field_errors
+        # Extension members of the problem document, e.g. the current state of a loan.
+        self.extra = extra or {}
 
 
 class NotAuthenticated(ServiceError):

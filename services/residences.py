@@ -1,10 +1,12 @@
 """Residences and buildings, and the neighbourhood around them."""
 
-from zoneinfo import available_timezones
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
 
 from models import Building, Landlord, Residence, User, db
+from models.base import utcnow
 from models.spatial import distance_m, dwithin_m
 from services import scoping
 from services.errors import Conflict, Forbidden, field_error
@@ -13,6 +15,11 @@ from services.pagination import Page, paginate
 
 MAX_NEARBY_RADIUS_M = 5000
 DEFAULT_NEARBY_RADIUS_M = 1000
+
+
+def local_today(residence: Residence, now: datetime | None = None) -> date:
+    """Today's date where the residence is: loans and reminders count days locally."""
+    return (now or utcnow()).astimezone(ZoneInfo(residence.time_zone)).date()
 
 
 def list_residences(user: User, cursor: str | None, limit: int | None) -> Page:

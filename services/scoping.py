@@ -8,7 +8,8 @@ Anything outside a user's scope is answered as if it did not exist (404), never 
 nobody learns what lies in another residence.
 """
 
-from sqlalchemy import Select, or_, select, true
+from sqlalchemy import Select, and_, or_, select, true
+from sqlalchemy.orm import aliased
 
 from models import (
     LandlordStaff,
@@ -16,10 +17,17 @@ from models import (
     MembershipRole,
     MembershipStatus,
     Residence,
+    Scope,
     User,
+    Visibility,
     db,
 )
+from models.spatial import dwithin_m
 from services.errors import Forbidden, NotFound
+
+# How far `nearby` content reaches from its residence, unless it says otherwise.
+NEARBY_RADIUS_M = 1000
+MODERATOR_ROLES = (MembershipRole.SOLIDAIRE, MembershipRole.STAFF)
 
 
 def _active_memberships(user: User, roles=None):
@@ -99,3 +107,99 @@ def get_in_residence(model, row_id: int, residence: Residence, not_found: str):
 
 def staffed_landlord_ids(user: User) -> list[int]:
     return list(db.session.scalars(_staffed_landlords(user)))
+
+
+def member_residences_clause(user: User):
+    """A WHERE clause on Residence: where this user is an active member (whatever the role)."""
+    return Residence.id.in_(_active_memberships(user))
+
+
+def is_resident_somewhere(user: User) -> bool:
+    """Whether the user is an active member of some residence (staff of a landlord are not)."""
+    return bool(db.session.scalar(select(_active_memberships(user).exists())))
+
+
+def moderated_residences_clause(user: User):
+    """A WHERE clause on Residence: where this user moderates (solidaire or staff)."""
+    if user.is_platform_admin:
+        return true()
+    return or_(
+        Residence.id.in_(_active_memberships(user, roles=MODERATOR_ROLES)),
+        Residence.landlord_id.in_(_staffed_landlords(user)),
+    )
+
+
+def visible_content_clause(user: User, content, author_column):
+    """A WHERE clause on a content model (residence_id, building_id, scope, visibility):
+    the rows this user may read.
+
+    - `building`: members of that building; `residence`: members of the residence;
+      `nearby`: members of every residence within NEARBY_RADIUS_M of the content's residence;
+    - moderators (solidaires, staff) of the content's residence read everything in it;
+    - hidden content is read only by its author and those moderators.
+    """
+    if user.is_platform_admin:
+        return true()
+    member_of = _active_memberships(user)
+    my_buildings = select(Membership.building_id).where(
+        Membership.user_id == user.id,
+        Membership.status == MembershipStatus.ACTIVE,
+        Membership.building_id.is_not(None),
+    )
+    mine, around = aliased(Residence), aliased(Residence)
+    near_mine = (
+        select(around.id)
+        .join(mine, dwithin_m(mine.location, around.location, NEARBY_RADIUS_M))
+        .where(mine.id.in_(member_of))
+    )
+    moderated = select(Residence.id).where(moderated_residences_clause(user))
+    in_reach = or_(
+        and_(content.scope == Scope.RESIDENCE, content.residence_id.in_(member_of)),
+        and_(content.scope == Scope.BUILDING, content.building_id.in_(my_buildings)),
+        and_(content.scope == Scope.NEARBY, content.residence_id.in_(near_mine)),
+    )
+    return or_(
+        content.residence_id.in_(moderated),
+        and_(in_reach, or_(content.visibility == Visibility.VISIBLE, author_column == user.id)),
+    )
+
+
+def get_visible_content(user: User, content, author_column, row_id: int, not_found: str):
+    row = db.session.scalar(
+        select(content).where(
+            content.id == row_id, visible_content_clause(user, content, author_column)
+        )
+    )
+    if row is None:
+        raise NotFound(not_found)
+    return row
+
+
+def active_membership(user: User, residence_id: int) -> Membership:
+    """The user's active membership of a residence, needed to publish there.
+
+    404 if the residence is out of the user's scope; 403 if seen (staff) but not a member.
+    """
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.residence_id == residence_id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+    if membership is None:
+        get_residence(user, residence_id)
+        raise Forbidden("Only members of this residence can do this.")
+    return membership
+
+
+def get_participated(model, user: User, row_id: int, not_found: str, *participant_columns):
+    """A private row (a loan, an exchange) that the user takes part in; 404 for anyone else."""
+    row = db.session.scalar(
+        select(model).where(
+            model.id == row_id, or_(*(column == user.id for column in participant_columns))
+        )
+    )
+    if row is None:
+        raise NotFound(not_found)
+    return row

@@ -77,3 +77,10 @@ def client(app):
 @pytest.fixture
 def world(app) -> World:
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def upload_folder(app, tmp_path):
+    """Each test stores photos in a folder of its own."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    return tmp_path / "uploads"

@@ -5,10 +5,13 @@ Out-of-scope residences answer 404 (as if they did not exist); in scope but not 
 """
 
 from collections.abc import Callable
+import io
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
+from tests.photos import png_bytes
 from tests.world import PASSWORD, ROLES, World
 
 
@@ -19,6 +22,7 @@ class Row:
     path: Callable[[World], str]
     expected: dict[str, int]
     body: Callable[[World], dict] | None = None
+    multipart: bool = False
 
 
 def statuses(anonymous, resident, other_resident, solidaire, staff, other_staff, admin):
@@ -36,6 +40,14 @@ SIGNED_IN_OK = statuses(401, 200, 200, 200, 200, 200, 200)
 IN_HOME = statuses(401, 200, 404, 200, 200, 404, 200)
 STAFF_OF_HOME = statuses(401, 403, 404, 403, 200, 404, 200)
 STAFF_OF_HOME_CREATES = statuses(401, 403, 404, 403, 201, 404, 201)
+# Content of the home residence, as members and its moderators see it.
+HOME_CONTENT = statuses(401, 200, 404, 200, 200, 404, 200)
+# Only the resident who wrote the listing may change it; moderators see it, others do not.
+LISTING_OWNER = statuses(401, 200, 404, 403, 403, 404, 403)
+# A loan or exchange between the resident (owner) and the solidaire: private to the two.
+PARTICIPANTS = statuses(401, 200, 404, 200, 404, 404, 404)
+OWNER_ACTS = statuses(401, 200, 404, 403, 404, 404, 404)
+OTHER_SIDE_ACTS = statuses(401, 403, 404, 200, 404, 404, 404)
 
 SQUARE = {
     "type": "Polygon",
@@ -147,6 +159,136 @@ MATRIX = [
 ]
 
 
+LENDING = [
+    Row("GET", "/api/v1/listings", lambda w: "/api/v1/listings", SIGNED_IN_OK),
+    Row(
+        "POST",
+        "/api/v1/listings",
+        lambda w: "/api/v1/listings",
+        # Only active members of the residence publish there; staff moderate, they do not post.
+        statuses(401, 201, 404, 201, 403, 404, 403),
+        lambda w: {"residence_id": w.home.id, "kind": "lend", "category": "tools", "title": "Scie"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/listings/<int:listing_id>",
+        lambda w: f"/api/v1/listings/{w.lend.id}",
+        HOME_CONTENT,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/listings/<int:listing_id>",
+        lambda w: f"/api/v1/listings/{w.lend.id}",
+        LISTING_OWNER,
+        lambda w: {"status": "paused"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/listings/<int:listing_id>/photos",
+        lambda w: f"/api/v1/listings/{w.lend.id}/photos",
+        statuses(401, 201, 404, 403, 403, 404, 403),
+        lambda w: {"photo": (io.BytesIO(png_bytes()), "drill.png")},
+        multipart=True,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/listings/<int:listing_id>/photos/<int:photo_id>",
+        lambda w: f"/api/v1/listings/{w.lend.id}/photos/{w.photo.id}",
+        statuses(401, 204, 404, 403, 403, 404, 403),
+    ),
+    Row(
+        "POST",
+        "/api/v1/listings/<int:listing_id>/loans",
+        lambda w: f"/api/v1/listings/{w.lend.id}/loans",
+        # The owner cannot borrow their own drill; staff see it but do not live there.
+        statuses(401, 403, 404, 201, 403, 404, 403),
+        lambda w: {"starts_on": str(date.today()), "due_on": str(date.today())},
+    ),
+    Row("GET", "/api/v1/loans", lambda w: "/api/v1/loans", SIGNED_IN_OK),
+    Row("GET", "/api/v1/loans/<int:loan_id>", lambda w: f"/api/v1/loans/{w.loan.id}", PARTICIPANTS),
+    *[
+        Row(
+            "POST",
+            f"/api/v1/loans/<int:deal_id>/{action}",
+            lambda w, a=action: f"/api/v1/loans/{w.loan.id}/{a}",
+            expected,
+        )
+        for action, expected in [
+            ("accept", OWNER_ACTS),
+            ("decline", OWNER_ACTS),
+            ("cancel", OTHER_SIDE_ACTS),
+            # The loan is only requested: the owner is told it is too early (409).
+            ("hand-over", statuses(401, 409, 404, 403, 404, 404, 404)),
+            ("return", statuses(401, 409, 404, 403, 404, 404, 404)),
+        ]
+    ],
+    Row(
+        "POST",
+        "/api/v1/listings/<int:listing_id>/exchanges",
+        lambda w: f"/api/v1/listings/{w.help.id}/exchanges",
+        # The solidaire has answered already (409); the owner cannot answer their own.
+        statuses(401, 403, 404, 409, 403, 404, 403),
+        lambda w: {"message": "Je peux aider"},
+    ),
+    Row("GET", "/api/v1/exchanges", lambda w: "/api/v1/exchanges", SIGNED_IN_OK),
+    Row(
+        "GET",
+        "/api/v1/exchanges/<int:exchange_id>",
+        lambda w: f"/api/v1/exchanges/{w.exchange.id}",
+        PARTICIPANTS,
+    ),
+    *[
+        Row(
+            "POST",
+            f"/api/v1/exchanges/<int:deal_id>/{action}",
+            lambda w, a=action: f"/api/v1/exchanges/{w.exchange.id}/{a}",
+            expected,
+        )
+        for action, expected in [
+            ("accept", OWNER_ACTS),
+            ("decline", OWNER_ACTS),
+            ("cancel", OTHER_SIDE_ACTS),
+            ("complete", statuses(401, 409, 404, 409, 404, 404, 404)),
+        ]
+    ],
+    *[
+        row
+        for collection, deal in (("loans", "loan"), ("exchanges", "exchange"))
+        for row in (
+            Row(
+                "GET",
+                f"/api/v1/{collection}/<int:deal_id>/messages",
+                lambda w, c=collection, d=deal: f"/api/v1/{c}/{getattr(w, d).id}/messages",
+                PARTICIPANTS,
+            ),
+            Row(
+                "POST",
+                f"/api/v1/{collection}/<int:deal_id>/messages",
+                lambda w, c=collection, d=deal: f"/api/v1/{c}/{getattr(w, d).id}/messages",
+                statuses(401, 201, 404, 201, 404, 404, 404),
+                lambda w: {"body": "Samedi 10 h ?"},
+            ),
+            Row(
+                "POST",
+                f"/api/v1/{collection}/<int:deal_id>/thanks",
+                lambda w, c=collection, d=deal: f"/api/v1/{c}/{getattr(w, d).id}/thanks",
+                # Not ended yet: too early to thank (409), for the two members only.
+                statuses(401, 409, 404, 409, 404, 404, 404),
+                lambda w: {"text": "Merci !"},
+            ),
+        )
+    ],
+    Row(
+        "GET",
+        "/api/v1/members/<int:user_id>",
+        lambda w: f"/api/v1/members/{w.users['resident'].id}",
+        HOME_CONTENT,
+    ),
+]
+
+MATRIX += LENDING
+
+
 def test_every_endpoint_is_in_the_matrix(app):
     served = {
         (method, rule.rule)
@@ -162,11 +304,16 @@ def test_every_endpoint_is_in_the_matrix(app):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method} {row.rule}")
 def test_access(client, world, row, role):
+    body = row.body(world) if row.body else None
     response = client.open(
         row.path(world),
         method=row.method,
         headers=world.headers(role),
-        json=row.body(world) if row.body else None,
+        **(
+            {"data": body, "content_type": "multipart/form-data"}
+            if row.multipart
+            else {"json": body}
+        ),
     )
     assert response.status_code == row.expected[role], response.get_data(as_text=True)
     if response.status_code >= 400:

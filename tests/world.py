@@ -7,12 +7,18 @@ and a platform admin.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from shapely.geometry import MultiPolygon, Point, box
 
 from models import (
     Building,
+    HelpExchange,
     InviteCode,
+    Listing,
+    ListingKind,
+    ListingPhoto,
+    Loan,
     Landlord,
     LandlordStaff,
     Membership,
@@ -46,6 +52,11 @@ class World:
     far: Residence
     building: Building
     invite: InviteCode
+    lend: Listing  # a drill the resident lends to the residence
+    help: Listing  # the resident offers help with paperwork
+    loan: Loan  # the solidaire asked to borrow the drill
+    exchange: HelpExchange  # the solidaire answered the offer of help
+    photo: ListingPhoto
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -115,9 +126,51 @@ def build_world() -> World:
         ]
     )
     invite = InviteCode(code="HOMECODE", residence=home)
-    db.session.add(invite)
+    resident, solidaire = users["resident"], users["solidaire"]
+    lend = Listing(
+        residence=home,
+        owner=resident,
+        kind=ListingKind.LEND,
+        category="tools",
+        title="Perceuse",
+        scope="residence",
+    )
+    help_ = Listing(
+        residence=home,
+        owner=resident,
+        kind=ListingKind.OFFER_HELP,
+        category="paperwork",
+        title="Aide pour les papiers",
+        scope="residence",
+    )
+    photo = ListingPhoto(listing=lend, position=0, filename="drill.jpg", width=10, height=10)
+    today = date.today()
+    loan = Loan(
+        listing=lend,
+        residence_id=home.id,
+        owner=resident,
+        borrower=solidaire,
+        starts_on=today + timedelta(days=2),
+        due_on=today + timedelta(days=4),
+    )
+    exchange = HelpExchange(listing=help_, residence_id=home.id, owner=resident, member=solidaire)
+    db.session.add_all([invite, lend, help_, photo, loan, exchange])
     db.session.commit()
 
-    world = World(landlord, other_landlord, home, neighbour, far, building, invite, users)
+    world = World(
+        landlord,
+        other_landlord,
+        home,
+        neighbour,
+        far,
+        building,
+        invite,
+        lend,
+        help_,
+        loan,
+        exchange,
+        photo,
+        users,
+    )
     world.tokens = {role: accounts.issue_token(u, "test phone") for role, u in users.items()}
     return world

@@ -32,6 +32,10 @@ class EmailAddress(fields.Email):
         return value.strip()
 
 
+def at_most(max_length: int) -> validate.Length:
+    return validate.Length(max=max_length, error=lazy_gettext("At most {max} characters."))
+
+
 def one_of(choices) -> validate.OneOf:
     return validate.OneOf(choices, error=lazy_gettext("Must be one of: {choices}."))
 

@@ -1,0 +1,94 @@
+"""The private thread of a loan or an exchange, and the thank-yous that close it.
+
+Only the two members of the loan or exchange read and write its thread (a moderator acting on a
+report will be the one exception, with moderation). Each side may thank the other once, after
+the loan was returned or the exchange done.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from models import ExchangeStatus, LoanStatus, Message, Thanks, User, Visibility, db
+from notifications import outbox
+from services import exchanges, loans
+from services.errors import Conflict
+from services.pagination import Page, paginate
+
+LOAN, EXCHANGE = "loan", "exchange"
+ENDED_WELL = {LOAN: LoanStatus.RETURNED, EXCHANGE: ExchangeStatus.DONE}
+
+
+def list_messages(user: User, deal_kind: str, deal_id: int, cursor, limit) -> Page:
+    """Oldest first, so that the newest message is last, as in any chat."""
+    deal, _ = _deal(user, deal_kind, deal_id)
+    column = _deal_column(Message, deal_kind)
+    query = (
+        select(Message)
+        .where(
+            column == deal.id,
+            (Message.visibility == Visibility.VISIBLE) | (Message.author_id == user.id),
+        )
+        .options(selectinload(Message.author))
+    )
+    return paginate(query, [Message.id], cursor, limit)
+
+
+def post_message(user: User, deal_kind: str, deal_id: int, body: str) -> Message:
+    deal, other = _deal(user, deal_kind, deal_id)
+    message = Message(author=user, body=body.strip(), **{f"{deal_kind}_id": deal.id})
+    db.session.add(message)
+    db.session.flush()
+    outbox.enqueue(
+        [other],
+        "message",
+        {"author": user.display_name, "body": _preview(message.body)},
+        key=f"message:{message.id}",
+        link=f"palier://{deal_kind}s/{deal.id}/messages",
+    )
+    db.session.commit()
+    return message
+
+
+def thank(user: User, deal_kind: str, deal_id: int, text: str) -> Thanks:
+    deal, other = _deal(user, deal_kind, deal_id)
+    if deal.status != ENDED_WELL[deal_kind]:
+        raise Conflict(
+            "You can say thank you once it has ended well.",
+            extra={"current_status": deal.status.value},
+        )
+    thanks = Thanks(
+        author=user, recipient_id=other.id, text=text.strip(), **{f"{deal_kind}_id": deal.id}
+    )
+    db.session.add(thanks)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("You have already said thank you for this.") from None
+    outbox.enqueue(
+        [other],
+        "thanks",
+        {"author": user.display_name},
+        key=f"thanks:{thanks.id}",
+        link=f"palier://{deal_kind}s/{deal.id}",
+    )
+    db.session.commit()
+    return thanks
+
+
+def _deal(user: User, deal_kind: str, deal_id: int):
+    """The loan or exchange (404 unless the user takes part) and the member on the other side."""
+    if deal_kind == LOAN:
+        deal = loans.get_loan(user, deal_id)
+        return deal, deal.borrower if deal.owner_id == user.id else deal.owner
+    deal = exchanges.get_exchange(user, deal_id)
+    return deal, deal.member if deal.owner_id == user.id else deal.owner
+
+
+def _deal_column(model, deal_kind: str):
+    return model.loan_id if deal_kind == LOAN else model.exchange_id
+
+
+def _preview(body: str, length: int = 120) -> str:
+    return body if len(body) <= length else body[: length - 1] + "…"

@@ -1,0 +1,81 @@
+"""Photos sent from phones: checked by content, re-encoded, stripped of EXIF, stored on disk.
+
+Phone photos carry the GPS position of the home in their EXIF data: re-encoding without it is
+the point, not a side effect. The file type is read from the bytes (Pillow), never trusted from
+the name or the Content-Type.
+"""
+
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from services.errors import field_error
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000
+MAX_SIDE = 2048
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+@dataclass
+class StoredPhoto:
+    filename: str
+    width: int
+    height: int
+
+
+def store_photo(data: bytes, field: str = "photo") -> StoredPhoto:
+    if not data:
+        raise field_error(field, "The photo is empty.")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise field_error(field, "A photo may be at most 5 MB.")
+    image = _open(data, field)
+    image_format = image.format
+    image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    extension = FORMATS[image_format]
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    filename = f"{secrets.token_urlsafe(18)}.{extension}"
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    # Saved without `exif=`: Pillow writes no EXIF (and so no GPS position) unless asked.
+    image.save(folder / filename, format=image_format, quality=85)
+    return StoredPhoto(filename, image.width, image.height)
+
+
+def delete_photo(filename: str) -> None:
+    (upload_folder() / filename).unlink(missing_ok=True)
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def _open(data: bytes, field: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in FORMATS:
+                    raise field_error(field, "Only JPEG, PNG and WebP photos are accepted.")
+                if probe.width * probe.height > MAX_PHOTO_PIXELS:
+                    raise field_error(field, "This photo has too many pixels.")
+                probe.verify()
+            image = Image.open(io.BytesIO(data))
+            image.load()
+            return image
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        raise field_error(field, "This file is not a photo we can read.") from None

@@ -1,0 +1,59 @@
+"""A member's profile as neighbours see it: a name and what they have shared, never a rating."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from models import (
+    ExchangeStatus,
+    HelpExchange,
+    Loan,
+    LoanStatus,
+    Membership,
+    MembershipStatus,
+    Residence,
+    Thanks,
+    User,
+    db,
+)
+from services import scoping
+from services.errors import NotFound
+
+
+@dataclass
+class Profile:
+    user: User
+    loans: int
+    helps: int
+    thanks: int
+
+
+def member_profile(viewer: User, user_id: int) -> Profile:
+    """Visible to members of a residence the member belongs to, and to its staff."""
+    shares_a_residence = (
+        select(Membership.id)
+        .join(Residence, Residence.id == Membership.residence_id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            scoping.visible_residences_clause(viewer),
+        )
+        .exists()
+    )
+    user = db.session.scalar(select(User).where(User.id == user_id, shares_a_residence))
+    if user is None and viewer.id != user_id:
+        raise NotFound("This member does not exist or is not your neighbour.")
+    user = user or viewer
+    loans = select(func.count()).where(
+        Loan.status == LoanStatus.RETURNED,
+        or_(Loan.owner_id == user.id, Loan.borrower_id == user.id),
+    )
+    helps = select(func.count()).where(
+        HelpExchange.status == ExchangeStatus.DONE,
+        or_(HelpExchange.owner_id == user.id, HelpExchange.member_id == user.id),
+    )
+    thanks = select(func.count()).where(Thanks.recipient_id == user.id)
+    counts = db.session.execute(
+        select(loans.scalar_subquery(), helps.scalar_subquery(), thanks.scalar_subquery())
+    ).one()
+    return Profile(user, *counts)
