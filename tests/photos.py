@@ -22,3 +22,16 @@ def jpeg_with_gps(width=64, height=48) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (10, 120, 200)).save(buffer, format="JPEG", exif=exif)
     return buffer.getvalue()
+
+
+def multipart_body(field: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart body built in memory (the test client would spool a large one to a
+    temporary file that it never closes when the app refuses the request unread)."""
+    boundary = "palier-test-boundary"
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    )
+    body = head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
