@@ -113,19 +113,35 @@ def _transition(user: User, exchange_id: int, action: str) -> HelpExchange:
     exchange = get_exchange(user, exchange_id)
     side = OWNER if exchange.owner_id == user.id else MEMBER
     was_reserved = exchange.status == ExchangeStatus.ACCEPTED
-    apply_transition(exchange, side, TRANSITIONS[action], REFUSALS)
+    transition = TRANSITIONS[action]
+    reserving = exchange.exclusive and transition.target == ExchangeStatus.ACCEPTED
+    apply_transition(exchange, side, transition, REFUSALS, _check_gift_free if reserving else None)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The unique index on gifts: another reservation committed first.
+        db.session.rollback()
+        raise Conflict("This gift is already reserved for someone else.") from None
     if exchange.exclusive:
         _follow_gift(exchange, was_reserved)
     if action in NOTICES:
         side_told, kind = NOTICES[action]
         _notify(exchange, exchange.member if side_told == MEMBER else exchange.owner, kind)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The unique index on gifts: someone else's reservation committed first.
-        db.session.rollback()
-        raise Conflict("This gift is already reserved for someone else.") from None
+    db.session.commit()
     return exchange
+
+
+def _check_gift_free(exchange: HelpExchange) -> None:
+    taken = db.session.scalar(
+        select(HelpExchange.id).where(
+            HelpExchange.listing_id == exchange.listing_id,
+            HelpExchange.id != exchange.id,
+            HelpExchange.exclusive,
+            HelpExchange.status.in_((ExchangeStatus.ACCEPTED, ExchangeStatus.DONE)),
+        )
+    )
+    if taken:
+        raise Conflict("This gift is already reserved for someone else.")
 
 
 def _follow_gift(exchange: HelpExchange, was_reserved: bool) -> None:

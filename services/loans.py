@@ -21,6 +21,7 @@ from services.residences import local_today
 from services.transitions import Transition, apply_transition
 
 MAX_LOAN_DAYS = 90
+EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE
 OWNER, BORROWER = "owner", "borrower"
 
 PROMISED = (LoanStatus.REQUESTED, LoanStatus.ACCEPTED)
@@ -139,18 +140,19 @@ def _transition(user: User, loan_id: int, action: str) -> Loan:
     transition = TRANSITIONS[action]
     guard = _check_free if transition.target == LoanStatus.ACCEPTED else None
     apply_transition(loan, side, transition, REFUSALS, guard)
-    if action in NOTICES:
-        side, kind = NOTICES[action]
-        _notify(loan, loan.borrower if side == BORROWER else loan.owner, kind)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:
         # Another acceptance of overlapping days committed first (PostgreSQL's exclusion).
         db.session.rollback()
-        if getattr(error.orig, "sqlstate", None) != "23P01":
+        if getattr(error.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
         _check_free(db.session.get(Loan, loan_id))
         raise
+    if action in NOTICES:
+        side, kind = NOTICES[action]
+        _notify(loan, loan.borrower if side == BORROWER else loan.owner, kind)
+    db.session.commit()
     return loan
 
 

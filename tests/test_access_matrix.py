@@ -4,8 +4,8 @@ A new endpoint without rows here fails `test_every_endpoint_is_in_the_matrix`.
 Out-of-scope residences answer 404 (as if they did not exist); in scope but not allowed, 403.
 """
 
-from collections.abc import Callable
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
