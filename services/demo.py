@@ -4,18 +4,27 @@ Les Tilleuls and Le Verger are about 800 m apart (neighbours for `nearby`); Les 
 Vaulx-en-Velin, is about 3 km away. Loading twice changes nothing.
 """
 
+from datetime import date, timedelta
+
 from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import select
 
 from models import (
     Building,
+    ExchangeStatus,
+    HelpExchange,
     InviteCode,
     Landlord,
     LandlordStaff,
+    Listing,
+    Loan,
+    LoanStatus,
     Membership,
     MembershipRole,
     MembershipStatus,
+    Message,
     Residence,
+    Thanks,
     User,
     db,
 )
@@ -64,13 +73,50 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# owner, kind, category, title, description, value, scope
+LISTINGS = [
+    (
+        "resident",
+        "lend",
+        "tools",
+        "Perceuse-visseuse",
+        "Avec un jeu de mèches béton et bois.",
+        90,
+        "residence",
+    ),
+    (
+        "resident",
+        "offer_help",
+        "paperwork",
+        "Aide pour les papiers",
+        "CAF, impôts, courriers.",
+        None,
+        "residence",
+    ),
+    ("voisine", "lend", "kitchen", "Appareil à raclette", "Pour 8 personnes.", 45, "nearby"),
+    ("voisine", "give", "children", "Poussette", "Bon état, lavée.", 60, "nearby"),
+    (
+        "solidaire",
+        "request_help",
+        "lifts",
+        "Covoiturage au marché",
+        "Le samedi matin.",
+        None,
+        "residence",
+    ),
+    ("autre", "lend", "garden", "Tondeuse", "Électrique, avec rallonge.", 150, "nearby"),
+]
+
+
 def load_demo() -> None:
     landlord = _get_or_add(Landlord, name=LANDLORD)
     residences = [_residence(landlord, *spec) for spec in RESIDENCES]
+    users = {}
     for email, name, index, role in ACCOUNTS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             user = accounts.register(email, DEMO_PASSWORD, name)
+        users[email.split("@")[0]] = user
         if index is None:
             _get_or_add(LandlordStaff, user_id=user.id, landlord_id=landlord.id)
         else:
@@ -80,6 +126,84 @@ def load_demo() -> None:
             membership.status = MembershipStatus.ACTIVE
             membership.building_id = residence.buildings[0].id
     db.session.commit()
+    listings = {spec[3]: _listing(users, *spec) for spec in LISTINGS}
+    _life_of_the_residence(users, listings)
+    db.session.commit()
+
+
+def _listing(users, owner, kind, category, title, description, value, scope) -> Listing:
+    user = users[owner]
+    listing = db.session.scalar(
+        select(Listing).where(Listing.owner_id == user.id, Listing.title == title)
+    )
+    if listing is None:
+        membership = user.memberships[0]
+        listing = Listing(
+            residence_id=membership.residence_id,
+            building_id=membership.building_id,
+            owner=user,
+            kind=kind,
+            category=category,
+            title=title,
+            description=description,
+            estimated_value_eur=value,
+            scope=scope,
+        )
+        db.session.add(listing)
+        db.session.flush()
+    return listing
+
+
+def _life_of_the_residence(users, listings) -> None:
+    """A drill lent out right now, and paperwork help that went well, with thanks both ways."""
+    drill, papers = listings["Perceuse-visseuse"], listings["Aide pour les papiers"]
+    today = date.today()
+    if not db.session.scalar(select(Loan.id).where(Loan.listing_id == drill.id)):
+        db.session.add(
+            Loan(
+                listing=drill,
+                residence_id=drill.residence_id,
+                owner_id=drill.owner_id,
+                borrower=users["voisine"],
+                starts_on=today - timedelta(days=2),
+                due_on=today + timedelta(days=3),
+                status=LoanStatus.HANDED_OVER,
+                message="Pour monter une étagère.",
+            )
+        )
+    if not db.session.scalar(select(HelpExchange.id).where(HelpExchange.listing_id == papers.id)):
+        exchange = HelpExchange(
+            listing=papers,
+            residence_id=papers.residence_id,
+            owner_id=papers.owner_id,
+            member=users["solidaire"],
+            status=ExchangeStatus.DONE,
+            message="Pour ma déclaration d’impôts, si possible.",
+        )
+        db.session.add(exchange)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Message(
+                    exchange_id=exchange.id, author=users["solidaire"], body="Mardi 18 h chez moi ?"
+                ),
+                Message(
+                    exchange_id=exchange.id, author=users["resident"], body="Parfait, à mardi."
+                ),
+                Thanks(
+                    exchange_id=exchange.id,
+                    author=users["solidaire"],
+                    recipient_id=papers.owner_id,
+                    text="Merci Nadia, tout est envoyé !",
+                ),
+                Thanks(
+                    exchange_id=exchange.id,
+                    author=users["resident"],
+                    recipient_id=users["solidaire"].id,
+                    text="Avec plaisir !",
+                ),
+            ]
+        )
 
 
 def _residence(landlord, name, address, lon_lat, building_names, code) -> Residence:

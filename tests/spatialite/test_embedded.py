@@ -33,6 +33,14 @@ print(json.dumps({
     "nearby": [(item["residence"]["name"], item["distance_m"]) for item in nearby],
     "nearby_1km": len(client.get(url + "/nearby", headers=resident).json["items"]),
     "autre_members": client.get(url + "/members", headers=autre).status_code,
+    "drills": [
+        hit["listing"]["title"]
+        for hit in client.get("/api/v1/listings?q=perceuse", headers=resident).json["items"]
+    ],
+    "mowers_nearby": [
+        hit["distance_m"] // 100
+        for hit in client.get("/api/v1/listings?q=tondeuse", headers=resident).json["items"]
+    ],
     "join_again": client.post("/api/v1/memberships", json={"code": "TILLEULS"}, headers=resident)
     .status_code,
 }))
@@ -77,3 +85,5 @@ def test_demo_loads_twice_and_the_api_answers(environment):
     assert result["nearby_1km"] == 1
     assert result["autre_members"] == 404
     assert result["join_again"] == 409
+    assert result["drills"] == ["Perceuse-visseuse"]
+    assert result["mowers_nearby"] == [7]  # Le Verger's mower, 780 m away
