@@ -13,11 +13,26 @@ from models.loan import Loan, LoanStatus
 from models.membership import InviteCode, Membership, MembershipRole, MembershipStatus
 from models.notification import Notification, NotificationStatus
 from models.residence import Building, Residence
+from models.space import (
+    Booking,
+    BookingSeries,
+    BookingStatus,
+    CalendarFeed,
+    Closure,
+    OpeningHours,
+    Space,
+    SpacePhoto,
+)
 from models.user import ApiToken, User
 
 __all__ = [
     "ApiToken",
+    "Booking",
+    "BookingSeries",
+    "BookingStatus",
     "Building",
+    "CalendarFeed",
+    "Closure",
     "ExchangeStatus",
     "HelpExchange",
     "InviteCode",
@@ -35,8 +50,11 @@ __all__ = [
     "Message",
     "Notification",
     "NotificationStatus",
+    "OpeningHours",
     "Residence",
     "Scope",
+    "Space",
+    "SpacePhoto",
     "Thanks",
     "User",
     "Visibility",

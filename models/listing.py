@@ -1,11 +1,11 @@
 import enum
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Timestamped, UTCDateTime, db, enum_column, utcnow
+from models.base import Timestamped, db, enum_column
 from models.content import Scope, Visibility
+from models.photo import PhotoColumns
 
 
 class ListingKind(enum.StrEnum):
@@ -98,18 +98,12 @@ class Listing(Timestamped, db.Model):
     )
 
 
-class ListingPhoto(db.Model):
+class ListingPhoto(PhotoColumns, db.Model):
     __tablename__ = "listing_photos"
     __table_args__ = (sa.UniqueConstraint("listing_id", "position"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(
         sa.ForeignKey("listings.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int]
-    filename: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    width: Mapped[int]
-    height: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     listing = relationship("Listing", back_populates="photos")

@@ -19,6 +19,8 @@ class Residence(Timestamped, db.Model):
         Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False
     )
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+    # Whether the residence's solidaires may manage its shared spaces, as staff do.
+    solidaires_manage_spaces: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     landlord = relationship("Landlord", back_populates="residences")
     buildings = relationship("Building", back_populates="residence", order_by="Building.name")
