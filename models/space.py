@@ -90,6 +90,8 @@ class Closure(db.Model):
     ends_on: Mapped[date] = mapped_column(sa.Date)
     reason: Mapped[str] = mapped_column(sa.String(200))
 
+    space = relationship("Space", back_populates="closures")
+
 
 class SpacePhoto(PhotoColumns, db.Model):
     __tablename__ = "space_photos"
@@ -98,6 +100,8 @@ class SpacePhoto(PhotoColumns, db.Model):
     space_id: Mapped[int] = mapped_column(
         sa.ForeignKey("spaces.id", ondelete="CASCADE"), index=True
     )
+
+    space = relationship("Space", back_populates="photos")
 
 
 class BookingStatus(enum.StrEnum):
@@ -155,6 +159,7 @@ class Booking(Timestamped, db.Model):
 
     space = relationship("Space")
     member = relationship("User", foreign_keys=[member_id])
+    series = relationship("BookingSeries")
 
 
 class BookingSeries(db.Model):
@@ -171,6 +176,8 @@ class BookingSeries(db.Model):
     )
     purpose: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    space = relationship("Space")
 
 
 class CalendarFeed(db.Model):

@@ -4,7 +4,13 @@ Titles and bodies are English message ids translated through the app's catalogue
 rendered in the recipient's locale at the moment the notification is enqueued.
 """
 
+from datetime import datetime
+
+from babel.dates import format_datetime
 from flask_babel import force_locale, lazy_gettext
+
+# "samedi 12 décembre, 14:00" / "Saturday 12 December, 14:00"
+DATETIME_FORMAT = "EEEE d MMMM, HH:mm"
 
 TEXTS = {
     "welcome": (
@@ -59,6 +65,34 @@ TEXTS = {
         lazy_gettext("Message from %(author)s"),
         lazy_gettext("%(body)s"),
     ),
+    "booking_confirmed": (
+        lazy_gettext("Booked: %(space)s"),
+        lazy_gettext("%(when)s. See you there!"),
+    ),
+    "booking_pending": (
+        lazy_gettext("Booking request sent: %(space)s"),
+        lazy_gettext("%(when)s. You will be told as soon as it is approved."),
+    ),
+    "booking_to_approve": (
+        lazy_gettext("A booking to approve: %(space)s"),
+        lazy_gettext("%(when)s. Open it to approve or decline it."),
+    ),
+    "booking_approved": (
+        lazy_gettext("Booking approved: %(space)s"),
+        lazy_gettext("%(when)s. See you there!"),
+    ),
+    "booking_declined": (
+        lazy_gettext("Booking declined: %(space)s"),
+        lazy_gettext("%(when)s. Reason: %(reason)s"),
+    ),
+    "booking_cancelled_by_staff": (
+        lazy_gettext("Booking cancelled: %(space)s"),
+        lazy_gettext("%(when)s. Reason: %(reason)s"),
+    ),
+    "booking_reminder": (
+        lazy_gettext("Soon: %(space)s"),
+        lazy_gettext("Your booking starts %(when)s."),
+    ),
     "thanks": (
         lazy_gettext("%(author)s says thank you"),
         lazy_gettext("Your neighbour thanked you. Thank you for helping!"),
@@ -68,5 +102,13 @@ TEXTS = {
 
 def render(kind: str, locale: str, params: dict) -> tuple[str, str]:
     title, body = TEXTS[kind]
+    params = {name: _readable(value, locale) for name, value in params.items()}
     with force_locale(locale):
         return str(title) % params, str(body) % params
+
+
+def _readable(value, locale: str):
+    """Moments as people read them, in their language and the residence's time zone."""
+    if isinstance(value, datetime):
+        return format_datetime(value, DATETIME_FORMAT, tzinfo=value.tzinfo, locale=locale)
+    return value

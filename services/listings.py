@@ -19,10 +19,8 @@ from models.listing import CATEGORIES_BY_KIND
 from models.search import matches_text
 from models.spatial import distance_m
 from services import photos, scoping
-from services.errors import Conflict, Forbidden, NotFound, field_error
+from services.errors import Forbidden, NotFound, field_error
 from services.pagination import Page, paginate
-
-MAX_PHOTOS = 4
 
 
 @dataclass
@@ -117,24 +115,9 @@ def search_listings(user: User, filters: dict, cursor: str | None, limit: int | 
 
 def add_photo(user: User, listing_id: int, data: bytes) -> ListingPhoto:
     listing = _owned_listing(user, listing_id)
-    if len(listing.photos) >= MAX_PHOTOS:
-        raise Conflict("A listing has at most 4 photos.")
-    stored = photos.store_photo(data)
-    position = max((photo.position for photo in listing.photos), default=-1) + 1
-    photo = ListingPhoto(
-        listing=listing,
-        position=position,
-        filename=stored.filename,
-        width=stored.width,
-        height=stored.height,
+    return photos.attach(
+        listing.photos, data, lambda **stored: ListingPhoto(listing=listing, **stored)
     )
-    db.session.add(photo)
-    try:
-        db.session.commit()
-    except Exception:
-        photos.delete_photo(stored.filename)  # no file left behind a row that was not written
-        raise
-    return photo
 
 
 def remove_photo(user: User, listing_id: int, photo_id: int) -> None:

@@ -14,8 +14,10 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from services.errors import field_error
+from models import db
+from services.errors import Conflict, field_error
 
+MAX_PHOTOS = 4
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_SIDE = 2048
@@ -47,6 +49,25 @@ def store_photo(data: bytes, field: str = "photo") -> StoredPhoto:
     # Saved without `exif=`: Pillow writes no EXIF (and so no GPS position) unless asked.
     image.save(folder / filename, format=image_format, quality=85)
     return StoredPhoto(filename, image.width, image.height)
+
+
+def attach(collection: list, data: bytes, make_row):
+    """Store a photo and add it at the end of `collection` (a listing's or a space's photos);
+    `make_row(position=, filename=, width=, height=)` builds the row. At most MAX_PHOTOS."""
+    if len(collection) >= MAX_PHOTOS:
+        raise Conflict("At most 4 photos.")
+    stored = store_photo(data)
+    position = max((photo.position for photo in collection), default=-1) + 1
+    row = make_row(
+        position=position, filename=stored.filename, width=stored.width, height=stored.height
+    )
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except Exception:
+        delete_photo(stored.filename)  # no file left behind a row that was not written
+        raise
+    return row
 
 
 def delete_photo(filename: str) -> None:

@@ -114,6 +114,19 @@ def member_residences_clause(user: User):
     return Residence.id.in_(_active_memberships(user))
 
 
+def has_role(user: User, residence_id: int, role: MembershipRole) -> bool:
+    """Whether the user holds `role` in an active membership of the residence."""
+    return bool(
+        db.session.scalar(
+            select(
+                _active_memberships(user, roles=[role])
+                .where(Membership.residence_id == residence_id)
+                .exists()
+            )
+        )
+    )
+
+
 def is_resident_somewhere(user: User) -> bool:
     """Whether the user is an active member of some residence (staff of a landlord are not)."""
     return bool(db.session.scalar(select(_active_memberships(user).exists())))
@@ -161,6 +174,17 @@ def visible_content_clause(user: User, content, author_column):
     return or_(
         content.residence_id.in_(moderated),
         and_(in_reach, or_(content.visibility == Visibility.VISIBLE, author_column == user.id)),
+    )
+
+
+def can_moderate(user: User, residence_id: int) -> bool:
+    """Solidaires and staff of the residence (and platform admins)."""
+    return bool(
+        db.session.scalar(
+            select(Residence.id).where(
+                Residence.id == residence_id, moderated_residences_clause(user)
+            )
+        )
     )
 
 

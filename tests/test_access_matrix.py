@@ -7,12 +7,12 @@ Out-of-scope residences answer 404 (as if they did not exist); in scope but not 
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from tests.photos import png_bytes
-from tests.world import PASSWORD, ROLES, World
+from tests.world import FEED_SECRET, PASSWORD, ROLES, World
 
 
 @dataclass
@@ -287,6 +287,156 @@ LENDING = [
 ]
 
 MATRIX += LENDING
+
+MODERATORS_OF_HOME = statuses(401, 403, 404, 200, 200, 404, 200)
+IN_TEN_DAYS = date.today() + timedelta(days=10)
+
+
+def booking_times(start_hour, end_hour):
+    day = IN_TEN_DAYS.isoformat()
+    return {
+        "starts_at": f"{day}T{start_hour:02d}:00:00+01:00",
+        "ends_at": f"{day}T{end_hour:02d}:00:00+01:00",
+    }
+
+
+BOOKINGS = [
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/spaces",
+        lambda w: f"/api/v1/residences/{w.home.id}/spaces",
+        IN_HOME,
+    ),
+    Row(
+        "POST",
+        "/api/v1/residences/<int:residence_id>/spaces",
+        lambda w: f"/api/v1/residences/{w.home.id}/spaces",
+        STAFF_OF_HOME_CREATES,
+        lambda w: {
+            "name": "Laverie",
+            "capacity": 4,
+            "opening_hours": [{"weekday": 0, "opens": "07:00", "closes": "21:00"}],
+        },
+    ),
+    Row("GET", "/api/v1/spaces/<int:space_id>", lambda w: f"/api/v1/spaces/{w.room.id}", IN_HOME),
+    Row(
+        "PATCH",
+        "/api/v1/spaces/<int:space_id>",
+        lambda w: f"/api/v1/spaces/{w.room.id}",
+        STAFF_OF_HOME,
+        lambda w: {"capacity": 25},
+    ),
+    Row(
+        "POST",
+        "/api/v1/spaces/<int:space_id>/closures",
+        lambda w: f"/api/v1/spaces/{w.room.id}/closures",
+        STAFF_OF_HOME_CREATES,
+        lambda w: {"starts_on": str(IN_TEN_DAYS), "ends_on": str(IN_TEN_DAYS), "reason": "Fuite"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/spaces/<int:space_id>/closures/<int:closure_id>",
+        lambda w: f"/api/v1/spaces/{w.room.id}/closures/{w.closure.id}",
+        statuses(401, 403, 404, 403, 204, 404, 204),
+    ),
+    Row(
+        "POST",
+        "/api/v1/spaces/<int:space_id>/photos",
+        lambda w: f"/api/v1/spaces/{w.room.id}/photos",
+        STAFF_OF_HOME_CREATES,
+        lambda w: {"photo": (io.BytesIO(png_bytes()), "room.png")},
+        multipart=True,
+    ),
+    Row(
+        "GET",
+        "/api/v1/spaces/<int:space_id>/availability",
+        lambda w: f"/api/v1/spaces/{w.room.id}/availability?from={IN_TEN_DAYS}&to={IN_TEN_DAYS}",
+        IN_HOME,
+    ),
+    Row(
+        "POST",
+        "/api/v1/spaces/<int:space_id>/bookings",
+        lambda w: f"/api/v1/spaces/{w.room.id}/bookings",
+        # Members book; staff manage the room but do not live there.
+        statuses(401, 201, 404, 201, 403, 404, 403),
+        lambda w: {**booking_times(9, 10), "purpose": "Atelier tricot", "people": 6},
+    ),
+    Row(
+        "GET",
+        "/api/v1/spaces/<int:space_id>/bookings",
+        lambda w: f"/api/v1/spaces/{w.room.id}/bookings",
+        MODERATORS_OF_HOME,
+    ),
+    Row("GET", "/api/v1/bookings", lambda w: "/api/v1/bookings", SIGNED_IN_OK),
+    Row(
+        "GET",
+        "/api/v1/bookings/<int:booking_id>",
+        lambda w: f"/api/v1/bookings/{w.booking.id}",
+        HOME_CONTENT,
+    ),
+    Row(
+        "POST",
+        "/api/v1/bookings/<int:booking_id>/approve",
+        lambda w: f"/api/v1/bookings/{w.pending.id}/approve",
+        MODERATORS_OF_HOME,
+    ),
+    Row(
+        "POST",
+        "/api/v1/bookings/<int:booking_id>/decline",
+        lambda w: f"/api/v1/bookings/{w.pending.id}/decline",
+        MODERATORS_OF_HOME,
+        lambda w: {"reason": "Salle déjà prise par l’amicale"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/bookings/<int:booking_id>/cancel",
+        lambda w: f"/api/v1/bookings/{w.booking.id}/cancel",
+        # The member cancels their own; staff cancel any, saying why; a solidaire may not.
+        statuses(401, 200, 404, 403, 200, 404, 200),
+        lambda w: {"reason": "Dégât des eaux"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/spaces/<int:space_id>/booking-series",
+        lambda w: f"/api/v1/spaces/{w.room.id}/booking-series",
+        STAFF_OF_HOME_CREATES,
+        lambda w: {
+            "weekday": 2,
+            "starts": "17:00",
+            "ends": "19:00",
+            "until": str(date.today() + timedelta(days=30)),
+            "purpose": "Aide aux devoirs",
+            "skip_conflicts": True,
+        },
+    ),
+    Row(
+        "POST",
+        "/api/v1/me/calendar-feeds",
+        lambda w: "/api/v1/me/calendar-feeds",
+        statuses(401, 201, 201, 201, 201, 201, 201),
+    ),
+    Row(
+        "POST",
+        "/api/v1/spaces/<int:space_id>/calendar-feeds",
+        lambda w: f"/api/v1/spaces/{w.room.id}/calendar-feeds",
+        STAFF_OF_HOME_CREATES,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/calendar-feeds/<int:feed_id>",
+        lambda w: f"/api/v1/calendar-feeds/{w.feed.id}",
+        statuses(401, 204, 404, 404, 404, 404, 404),
+    ),
+    # The secret in the address is the key, whoever holds it (a calendar app has no token).
+    Row(
+        "GET",
+        "/api/v1/calendars/<string:secret>.ics",
+        lambda w: f"/api/v1/calendars/{FEED_SECRET}.ics",
+        EVERYONE_OK,
+    ),
+]
+
+MATRIX += BOOKINGS
 
 
 def test_every_endpoint_is_in_the_matrix(app):

@@ -6,13 +6,19 @@ Roles: resident and solidaire of `home`, a resident of `neighbour`, staff of eac
 and a platform admin.
 """
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from shapely.geometry import MultiPolygon, Point, box
 
 from models import (
+    Booking,
+    BookingStatus,
     Building,
+    CalendarFeed,
+    Closure,
     HelpExchange,
     InviteCode,
     Landlord,
@@ -23,7 +29,9 @@ from models import (
     Loan,
     Membership,
     MembershipRole,
+    OpeningHours,
     Residence,
+    Space,
     User,
     db,
 )
@@ -31,6 +39,8 @@ from services import accounts
 from services.geojson import to_column
 
 PASSWORD = "correct horse battery"
+FEED_SECRET = "a-secret-calendar-address"
+PARIS = ZoneInfo("Europe/Paris")
 
 ROLES = (
     "anonymous",
@@ -57,6 +67,11 @@ class World:
     loan: Loan  # the solidaire asked to borrow the drill
     exchange: HelpExchange  # the solidaire answered the offer of help
     photo: ListingPhoto
+    room: Space  # the common room, open every day 08:00-22:00, 30 min of cleaning
+    booking: Booking  # the resident's confirmed booking of the room, in three days
+    pending: Booking  # and another, waiting for approval
+    closure: Closure
+    feed: CalendarFeed  # the resident's calendar address (secret FEED_SECRET)
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -93,6 +108,21 @@ def user(email: str, name: str, **attributes) -> User:
     )
     db.session.add(row)
     return row
+
+
+def _booking(space, residence, member, day, start_hour, end_hour, status) -> Booking:
+    starts_at = datetime.combine(day, time(start_hour), PARIS)
+    ends_at = datetime.combine(day, time(end_hour), PARIS)
+    return Booking(
+        space=space,
+        residence_id=residence.id,
+        member=member,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_until=ends_at + timedelta(minutes=space.buffer_min),
+        status=status,
+        purpose="Réunion",
+    )
 
 
 def build_world() -> World:
@@ -154,7 +184,32 @@ def build_world() -> World:
         due_on=today + timedelta(days=4),
     )
     exchange = HelpExchange(listing=help_, residence_id=home.id, owner=resident, member=solidaire)
-    db.session.add_all([invite, lend, help_, photo, loan, exchange])
+    room = Space(
+        residence=home,
+        name="Salle commune",
+        capacity=20,
+        buffer_min=30,
+        max_future_bookings=3,
+        max_hours_per_week=4,
+        opening_hours=[
+            OpeningHours(weekday=day, opens_min=8 * 60, closes_min=22 * 60) for day in range(7)
+        ],
+    )
+    closure = Closure(
+        space=room,
+        starts_on=today + timedelta(days=40),
+        ends_on=today + timedelta(days=41),
+        reason="Peinture",
+    )
+    in_three_days = today + timedelta(days=3)
+    booking = _booking(room, home, resident, in_three_days, 10, 12, BookingStatus.CONFIRMED)
+    pending = _booking(room, home, resident, in_three_days, 15, 16, BookingStatus.PENDING)
+    feed = CalendarFeed(
+        user_id=resident.id, token_hash=hashlib.sha256(FEED_SECRET.encode()).hexdigest()
+    )
+    db.session.add_all(
+        [invite, lend, help_, photo, loan, exchange, room, closure, booking, pending, feed]
+    )
     db.session.commit()
 
     world = World(
@@ -170,6 +225,11 @@ def build_world() -> World:
         loan,
         exchange,
         photo,
+        room,
+        booking,
+        pending,
+        closure,
+        feed,
         users,
     )
     world.tokens = {role: accounts.issue_token(u, "test phone") for role, u in users.items()}

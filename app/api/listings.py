@@ -1,6 +1,5 @@
 """Listings: objects to lend or give, help offered or asked for; their photos."""
 
-from flask import request
 from flask_login import login_required
 from flask_smorest import Blueprint
 
@@ -13,7 +12,7 @@ from app.schemas.lending import (
     PhotoSchema,
     PhotoUploadSchema,
 )
-from services import listings, photos
+from services import listings
 
 blp = Blueprint("listings", __name__, description="Lending, gifts and mutual help: listings")
 
@@ -66,10 +65,3 @@ def add_photo(files, listing_id):
 @blp.response(204)
 def remove_photo(listing_id, photo_id):
     listings.remove_photo(signed_in_user(), listing_id, photo_id)
-
-
-@blp.before_request
-def allow_photo_uploads():
-    # A photo may be 5 MB: let such a request in (the service checks the exact size).
-    if request.endpoint == "listings.add_photo":
-        request.max_content_length = photos.MAX_PHOTO_BYTES + 64 * 1024
