@@ -1,3 +1,6 @@
+import re
+
+
 def test_openapi_documents_every_api_endpoint(client, app):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.")
@@ -9,7 +12,7 @@ def test_openapi_documents_every_api_endpoint(client, app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.rule == "/api/v1/openapi.json":
             continue
-        path = rule.rule.replace("<int:", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, path) in documented
 
