@@ -40,11 +40,12 @@ def space_availability(user: User, space_id: int, first_day: date, last_day: dat
     window_start = wall_clock(first_day, 0, zone)
     window_end = wall_clock(last_day, 1440, zone)
     busy = blocked_intervals(space, window_start, window_end)
-    local = lambda i: Interval(i.start.astimezone(zone), i.end.astimezone(zone))  # noqa: E731
+
+    def local(interval: Interval) -> Interval:
+        return Interval(interval.start.astimezone(zone), interval.end.astimezone(zone))
+
     return Availability(
-        space,
-        [local(i) for i in subtract(opening, busy)],
-        [local(i) for i in busy],
+        space, [local(i) for i in subtract(opening, busy)], [local(i) for i in busy]
     )
 
 

@@ -2,12 +2,12 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from models import Loan, LoanStatus, Membership, User, db
+from models import Booking, BookingStatus, Loan, LoanStatus, Membership, User, db
 from services import accounts
 from tests.world import PASSWORD, build_world
 
@@ -106,3 +106,62 @@ def test_the_last_use_of_an_invite_code_goes_to_one_person(app, client):
     assert sorted(r.status_code for r in joins) == [201] + [422] * 9
     db.session.expire_all()
     assert world.invite.uses == 1
+
+
+def members_of(world, count, prefix):
+    """`count` new members of the world's home residence, with their bearer headers."""
+    headers = []
+    for number in range(count):
+        user = User(
+            email=f"{prefix}{number}@test.palier",
+            display_name=f"{prefix}{number}",
+            password_hash=accounts.hash_password(PASSWORD),
+        )
+        db.session.add_all([user, Membership(user=user, residence=world.home)])
+        db.session.flush()
+        headers.append({"Authorization": f"Bearer {accounts.issue_token(user, 'phone')}"})
+    db.session.commit()
+    return headers
+
+
+@pytest.mark.parametrize(
+    "slots",
+    [
+        pytest.param(lambda n: (10 * 60, 12 * 60), id="same slot"),
+        pytest.param(
+            lambda n: (9 * 60 + 30 * (n % 4), 11 * 60 + 30 * (n % 4)), id="partly overlapping"
+        ),
+        # Back to back, 10:00-11:00 and 11:00-12:00: only the 30 min of cleaning clash.
+        pytest.param(
+            lambda n: (10 * 60, 11 * 60) if n % 2 else (11 * 60, 12 * 60), id="through the buffer"
+        ),
+    ],
+)
+def test_fifty_members_one_room_one_winner(app, client, slots):
+    world = build_world()
+    people = members_of(world, 50, "m")
+    day = (date.today() + timedelta(days=12)).isoformat()
+    url = f"/api/v1/spaces/{world.room.id}/bookings"
+
+    def clock(minutes):
+        return f"{day}T{minutes // 60:02d}:{minutes % 60:02d}:00+01:00"
+
+    def book(number, headers):
+        start, end = slots(number)
+        body = {"starts_at": clock(start), "ends_at": clock(end), "purpose": "Fête"}
+        return lambda: client.post(url, json=body, headers=headers)
+
+    answers = run_together([book(number, headers) for number, headers in enumerate(people)])
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] + [409] * 49, statuses
+    db.session.expire_all()
+    confirmed = db.session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(
+            Booking.space_id == world.room.id,
+            Booking.status == BookingStatus.CONFIRMED,
+            Booking.starts_at >= datetime.fromisoformat(clock(0)),
+        )
+    )
+    assert confirmed == 1
