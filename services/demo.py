@@ -4,12 +4,15 @@ Les Tilleuls and Le Verger are about 800 m apart (neighbours for `nearby`); Les 
 Vaulx-en-Velin, is about 3 km away. Loading twice changes nothing.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import select
 
 from models import (
+    Booking,
+    BookingStatus,
     Building,
     ExchangeStatus,
     HelpExchange,
@@ -23,7 +26,9 @@ from models import (
     MembershipRole,
     MembershipStatus,
     Message,
+    OpeningHours,
     Residence,
+    Space,
     Thanks,
     User,
     db,
@@ -128,7 +133,70 @@ def load_demo() -> None:
     db.session.commit()
     listings = {spec[3]: _listing(users, *spec) for spec in LISTINGS}
     _life_of_the_residence(users, listings)
+    _spaces_and_bookings(residences[0], users)
     db.session.commit()
+
+
+def _spaces_and_bookings(residence, users) -> None:
+    """The common room (free booking) and the laundry (approval needed, cleaning time), with
+    a confirmed booking and one pending, waiting for the demo solidaire."""
+    room = _space(
+        residence,
+        "Salle commune",
+        description="Rez-de-chaussée du bâtiment A, avec cuisine.",
+        capacity=30,
+        max_hours_per_week=6,
+        opening_hours=[
+            OpeningHours(weekday=d, opens_min=9 * 60, closes_min=22 * 60) for d in range(7)
+        ],
+    )
+    laundry = _space(
+        residence,
+        "Laverie",
+        description="Deux machines et un sèche-linge.",
+        capacity=2,
+        slot_min=60,
+        min_duration_min=60,
+        max_duration_min=120,
+        buffer_min=15,
+        approval_required=True,
+        opening_hours=[
+            OpeningHours(weekday=d, opens_min=8 * 60, closes_min=20 * 60) for d in range(6)
+        ],
+    )
+    db.session.flush()
+    if db.session.scalar(select(Booking.id).where(Booking.space_id.in_([room.id, laundry.id]))):
+        return
+    zone = ZoneInfo(residence.time_zone)
+    saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
+    tuesday = saturday + timedelta(days=3)
+    for space, member, day, start, end, status, purpose in [
+        (
+            room,
+            users["resident"],
+            saturday,
+            14,
+            18,
+            BookingStatus.CONFIRMED,
+            "Anniversaire de Lina",
+        ),
+        (laundry, users["voisine"], tuesday, 10, 12, BookingStatus.PENDING, "Draps et couvertures"),
+    ]:
+        starts_at = datetime.combine(day, time(start), zone)
+        ends_at = datetime.combine(day, time(end), zone)
+        db.session.add(
+            Booking(
+                space=space,
+                residence_id=residence.id,
+                member=member,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                blocked_until=ends_at + timedelta(minutes=space.buffer_min),
+                status=status,
+                purpose=purpose,
+                people=8 if space is room else 1,
+            )
+        )
 
 
 def _listing(users, owner, kind, category, title, description, value, scope) -> Listing:
@@ -232,6 +300,16 @@ def _residence(landlord, name, address, lon_lat, building_names, code) -> Reside
     invite.expires_at = None
     db.session.flush()
     return residence
+
+
+def _space(residence, name, **rules) -> Space:
+    space = db.session.scalar(
+        select(Space).where(Space.residence_id == residence.id, Space.name == name)
+    )
+    if space is None:
+        space = Space(residence_id=residence.id, name=name, **rules)
+        db.session.add(space)
+    return space
 
 
 def _get_or_add(model, **key):

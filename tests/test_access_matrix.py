@@ -7,12 +7,12 @@ Out-of-scope residences answer 404 (as if they did not exist); in scope but not 
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from tests.photos import png_bytes
-from tests.world import FEED_SECRET, PASSWORD, ROLES, World
+from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World
 
 
 @dataclass
@@ -293,10 +293,9 @@ IN_TEN_DAYS = date.today() + timedelta(days=10)
 
 
 def booking_times(start_hour, end_hour):
-    day = IN_TEN_DAYS.isoformat()
     return {
-        "starts_at": f"{day}T{start_hour:02d}:00:00+01:00",
-        "ends_at": f"{day}T{end_hour:02d}:00:00+01:00",
+        "starts_at": datetime.combine(IN_TEN_DAYS, time(start_hour), PARIS).isoformat(),
+        "ends_at": datetime.combine(IN_TEN_DAYS, time(end_hour), PARIS).isoformat(),
     }
 
 

@@ -1,13 +1,36 @@
 from sqlalchemy import func, select
 
-from models import HelpExchange, InviteCode, Listing, Loan, Membership, Residence, Thanks, User, db
+from models import (
+    Booking,
+    HelpExchange,
+    InviteCode,
+    Listing,
+    Loan,
+    Membership,
+    Residence,
+    Space,
+    Thanks,
+    User,
+    db,
+)
 from services import demo
 
 
 def table_counts():
     return [
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Residence, Membership, InviteCode, Listing, Loan, HelpExchange, Thanks)
+        for model in (
+            User,
+            Residence,
+            Membership,
+            InviteCode,
+            Listing,
+            Loan,
+            HelpExchange,
+            Thanks,
+            Space,
+            Booking,
+        )
     ]
 
 
@@ -15,7 +38,9 @@ def test_demo_loads_twice_to_the_same_data_and_its_accounts_work(client):
     demo.load_demo()
     first = table_counts()
     demo.load_demo()
-    assert table_counts() == first == [5, 3, 4, 3, 6, 1, 1, 2]
+    assert table_counts() == first == [5, 3, 4, 3, 6, 1, 1, 2, 2, 2]
+    pending = db.session.scalar(select(Booking).where(Booking.status == "pending"))
+    assert pending.space.approval_required and pending.space.name == "Laverie"
 
     tokens = {}
     for email, _ in demo.DEMO_ACCOUNTS:

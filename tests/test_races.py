@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from models import Booking, BookingStatus, Loan, LoanStatus, Membership, User, db
 from services import accounts
-from tests.world import PASSWORD, build_world
+from services.local_time import wall_clock
+from tests.world import PARIS, PASSWORD, build_world
 
 pytestmark = pytest.mark.commits
 
@@ -140,11 +141,11 @@ def members_of(world, count, prefix):
 def test_fifty_members_one_room_one_winner(app, client, slots):
     world = build_world()
     people = members_of(world, 50, "m")
-    day = (date.today() + timedelta(days=12)).isoformat()
+    day = date.today() + timedelta(days=12)
     url = f"/api/v1/spaces/{world.room.id}/bookings"
 
     def clock(minutes):
-        return f"{day}T{minutes // 60:02d}:{minutes % 60:02d}:00+01:00"
+        return wall_clock(day, minutes, PARIS).isoformat()
 
     def book(number, headers):
         start, end = slots(number)

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 API_CHECK = """
 import json
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from app import create_app
 from services.demo import DEMO_PASSWORD
 
@@ -25,10 +27,30 @@ def token(email):
     return {"Authorization": "Bearer " + client.post("/api/v1/auth/login", json=body).json["token"]}
 
 resident, autre = token("resident@demo.palier.test"), token("autre@demo.palier.test")
+voisine = token("voisine@demo.palier.test")
 home = client.get("/api/v1/residences", headers=resident).json["items"][0]
 url = f"/api/v1/residences/{home['id']}"
 nearby = client.get(url + "/nearby?radius_m=5000", headers=resident).json["items"]
+room = next(
+    space for space in client.get(url + "/spaces", headers=resident).json["items"]
+    if space["name"] == "Salle commune"
+)
+paris = ZoneInfo("Europe/Paris")
+in_nine_days = date.today() + timedelta(days=9)
+day = in_nine_days.isoformat()
+slot = {
+    "starts_at": datetime.combine(in_nine_days, time(10), paris).isoformat(),
+    "ends_at": datetime.combine(in_nine_days, time(11), paris).isoformat(),
+    "purpose": "Café",
+}
+booked = client.post(f"/api/v1/spaces/{room['id']}/bookings", json=slot, headers=resident)
+twice = client.post(f"/api/v1/spaces/{room['id']}/bookings", json=slot, headers=voisine)
+free = client.get(
+    f"/api/v1/spaces/{room['id']}/availability?from={day}&to={day}", headers=voisine
+).json["free"]
 print(json.dumps({
+    "booking": [booked.status_code, twice.status_code],
+    "free": [(interval["start"][11:16], interval["end"][11:16]) for interval in free],
     "home": home["name"],
     "nearby": [(item["residence"]["name"], item["distance_m"]) for item in nearby],
     "nearby_1km": len(client.get(url + "/nearby", headers=resident).json["items"]),
@@ -87,3 +109,6 @@ def test_demo_loads_twice_and_the_api_answers(environment):
     assert result["join_again"] == 409
     assert result["drills"] == ["Perceuse-visseuse"]
     assert result["mowers_nearby"] == [7]  # Le Verger's mower, 780 m away
+    # Without PostgreSQL's exclusion constraint, the service's own check refuses the overlap.
+    assert result["booking"] == [201, 409]
+    assert result["free"] == [["09:00", "10:00"], ["11:00", "22:00"]]
