@@ -27,7 +27,9 @@ def act(client, world, loan_id, action, role="resident"):
 
 def notifications_of(user, kind):
     return db.session.scalars(
-        select(Notification).where(Notification.recipient_id == user.id, Notification.kind == kind)
+        select(Notification)
+        .where(Notification.recipient_id == user.id, Notification.kind == kind)
+        .order_by(Notification.id)
     ).all()
 
 
