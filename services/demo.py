@@ -4,7 +4,7 @@ Les Tilleuls and Le Verger are about 800 m apart (neighbours for `nearby`); Les 
 Vaulx-en-Velin, is about 3 km away. Loading twice changes nothing.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import MultiPolygon, Point, box
@@ -35,6 +35,7 @@ from models import (
 )
 from services import accounts
 from services.geojson import to_column
+from services.residences import local_today
 
 DEMO_PASSWORD = "palier-demo"
 LANDLORD = "Est Métropole Habitat (démo)"
@@ -168,7 +169,8 @@ def _spaces_and_bookings(residence, users) -> None:
     if db.session.scalar(select(Booking.id).where(Booking.space_id.in_([room.id, laundry.id]))):
         return
     zone = ZoneInfo(residence.time_zone)
-    saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
+    today = local_today(residence)
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
     tuesday = saturday + timedelta(days=3)
     for space, member, day, start, end, status, purpose in [
         (
@@ -225,7 +227,7 @@ def _listing(users, owner, kind, category, title, description, value, scope) -> 
 def _life_of_the_residence(users, listings) -> None:
     """A drill lent out right now, and paperwork help that went well, with thanks both ways."""
     drill, papers = listings["Perceuse-visseuse"], listings["Aide pour les papiers"]
-    today = date.today()
+    today = local_today(drill.residence)
     if not db.session.scalar(select(Loan.id).where(Loan.listing_id == drill.id)):
         db.session.add(
             Loan(

@@ -7,12 +7,12 @@ Out-of-scope residences answer 404 (as if they did not exist); in scope but not 
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
 from tests.photos import png_bytes
-from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World
+from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World, today
 
 
 @dataclass
@@ -202,7 +202,7 @@ LENDING = [
         lambda w: f"/api/v1/listings/{w.lend.id}/loans",
         # The owner cannot borrow their own drill; staff see it but do not live there.
         statuses(401, 403, 404, 201, 403, 404, 403),
-        lambda w: {"starts_on": str(date.today()), "due_on": str(date.today())},
+        lambda w: {"starts_on": str(today()), "due_on": str(today())},
     ),
     Row("GET", "/api/v1/loans", lambda w: "/api/v1/loans", SIGNED_IN_OK),
     Row("GET", "/api/v1/loans/<int:loan_id>", lambda w: f"/api/v1/loans/{w.loan.id}", PARTICIPANTS),
@@ -289,7 +289,7 @@ LENDING = [
 MATRIX += LENDING
 
 MODERATORS_OF_HOME = statuses(401, 403, 404, 200, 200, 404, 200)
-IN_TEN_DAYS = date.today() + timedelta(days=10)
+IN_TEN_DAYS = today() + timedelta(days=10)
 
 
 def booking_times(start_hour, end_hour):
@@ -403,7 +403,7 @@ BOOKINGS = [
             "weekday": 2,
             "starts": "17:00",
             "ends": "19:00",
-            "until": str(date.today() + timedelta(days=30)),
+            "until": str(today() + timedelta(days=30)),
             "purpose": "Aide aux devoirs",
             "skip_conflicts": True,
         },

@@ -5,7 +5,7 @@ Random bookings, cancellations and rule changes (buffer, slots); after each step
 - a slot inside a free interval, aligned and within the rules, is never refused as taken.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
@@ -16,10 +16,10 @@ from sqlalchemy import select
 from models import Booking, BookingStatus, Membership, User, db
 from services import accounts, availability, bookings
 from services.errors import Conflict, InvalidInput
-from tests.world import build_world
+from tests.world import build_world, today
 
 PARIS = ZoneInfo("Europe/Paris")
-DAY = date.today() + timedelta(days=20)
+DAY = today() + timedelta(days=20)
 
 
 def moment(minutes: int) -> datetime:

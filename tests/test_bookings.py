@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from models import Booking, BookingStatus, Notification, OpeningHours, Space, db
 from services import bookings
+from tests.world import today
 
 PARIS = ZoneInfo("Europe/Paris")
-DAY = date.today() + timedelta(days=10)
+DAY = today() + timedelta(days=10)
 
 
 def at(hour, minute=0, day=DAY):
@@ -73,7 +74,7 @@ def test_every_broken_rule_is_named_and_nothing_is_written(client, world):
     world.room.capacity = 10
     db.session.commit()
     before = booking_count()
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = today() + timedelta(days=1)
     cases = [
         (at(16), at(14), {}, "order"),
         (at(14), at(14), {}, "order"),
@@ -84,14 +85,14 @@ def test_every_broken_rule_is_named_and_nothing_is_written(client, world):
         (at(6), at(9), {}, "opening_hours"),
         (at(14), at(16), {"people": 11}, "capacity"),
         (
-            at(10, day=date.today() + timedelta(days=40)),
-            at(12, day=date.today() + timedelta(days=40)),
+            at(10, day=today() + timedelta(days=40)),
+            at(12, day=today() + timedelta(days=40)),
             {},
             "closure",
         ),
         (
-            at(10, day=date.today() + timedelta(days=90)),
-            at(11, day=date.today() + timedelta(days=90)),
+            at(10, day=today() + timedelta(days=90)),
+            at(11, day=today() + timedelta(days=90)),
             {},
             "max_advance",
         ),

@@ -4,7 +4,7 @@ After every step: no object is promised twice over overlapping days, no gift goe
 members, a final state never changes, and only the side allowed to act changed anything.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -30,7 +30,7 @@ from models import (
 )
 from services import accounts, exchanges, loans
 from services.errors import ServiceError
-from tests.world import build_world
+from tests.world import build_world, today
 
 PEOPLE = ("owner", "alice", "bruno", "outsider")
 LOAN_ACTIONS = {
@@ -115,7 +115,7 @@ class Lending(RuleBasedStateMachine):
         length=st.integers(0, 4),
     )
     def request_loan(self, who, start, length):
-        first = date.today() + timedelta(days=start)
+        first = today() + timedelta(days=start)
         try:
             loan = loans.request_loan(
                 self.people[who], self.drill.id, first, first + timedelta(days=length)

@@ -1,11 +1,12 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from models import Loan, LoanStatus, Notification, Thanks, db
 from services import loans
+from tests.world import today
 
-TODAY = date.today()
+TODAY = today()
 
 
 def days(n: int) -> str:

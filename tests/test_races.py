@@ -2,7 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from models import Booking, BookingStatus, Loan, LoanStatus, Membership, User, db
 from services import accounts
 from services.local_time import wall_clock
-from tests.world import PARIS, PASSWORD, build_world
+from tests.world import PARIS, PASSWORD, build_world, today
 
 pytestmark = pytest.mark.commits
 
@@ -43,7 +43,7 @@ def test_twenty_neighbours_one_drill_one_winner(app, client):
         neighbours.append({"Authorization": f"Bearer {accounts.issue_token(user, 'phone')}"})
     db.session.commit()
     drill, owner = world.lend.id, world.headers("resident")
-    start = date.today() + timedelta(days=7)
+    start = today() + timedelta(days=7)
 
     def ask(number, headers):
         # Every period overlaps every other one (all contain day 7 + 5).
@@ -141,7 +141,7 @@ def members_of(world, count, prefix):
 def test_fifty_members_one_room_one_winner(app, client, slots):
     world = build_world()
     people = members_of(world, 50, "m")
-    day = date.today() + timedelta(days=12)
+    day = today() + timedelta(days=12)
     url = f"/api/v1/spaces/{world.room.id}/bookings"
 
     def clock(minutes):

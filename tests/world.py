@@ -42,6 +42,12 @@ PASSWORD = "correct horse battery"
 FEED_SECRET = "a-secret-calendar-address"
 PARIS = ZoneInfo("Europe/Paris")
 
+
+def today() -> date:
+    """Today where the residences are (the machine's own date may already be yesterday)."""
+    return datetime.now(PARIS).date()
+
+
 ROLES = (
     "anonymous",
     "resident",
@@ -174,14 +180,14 @@ def build_world() -> World:
         scope="residence",
     )
     photo = ListingPhoto(listing=lend, position=0, filename="drill.jpg", width=10, height=10)
-    today = date.today()
+    day = today()
     loan = Loan(
         listing=lend,
         residence_id=home.id,
         owner=resident,
         borrower=solidaire,
-        starts_on=today + timedelta(days=2),
-        due_on=today + timedelta(days=4),
+        starts_on=day + timedelta(days=2),
+        due_on=day + timedelta(days=4),
     )
     exchange = HelpExchange(listing=help_, residence_id=home.id, owner=resident, member=solidaire)
     room = Space(
@@ -197,11 +203,11 @@ def build_world() -> World:
     )
     closure = Closure(
         space=room,
-        starts_on=today + timedelta(days=40),
-        ends_on=today + timedelta(days=41),
+        starts_on=day + timedelta(days=40),
+        ends_on=day + timedelta(days=41),
         reason="Peinture",
     )
-    in_three_days = today + timedelta(days=3)
+    in_three_days = day + timedelta(days=3)
     booking = _booking(room, home, resident, in_three_days, 10, 12, BookingStatus.CONFIRMED)
     pending = _booking(room, home, resident, in_three_days, 15, 16, BookingStatus.PENDING)
     feed = CalendarFeed(

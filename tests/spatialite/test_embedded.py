@@ -36,7 +36,7 @@ room = next(
     if space["name"] == "Salle commune"
 )
 paris = ZoneInfo("Europe/Paris")
-in_nine_days = date.today() + timedelta(days=9)
+in_nine_days = datetime.now(paris).date() + timedelta(days=9)
 day = in_nine_days.isoformat()
 slot = {
     "starts_at": datetime.combine(in_nine_days, time(10), paris).isoformat(),
