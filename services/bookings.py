@@ -49,17 +49,8 @@ def book_space(
     now = now or utcnow()
     _check_shape(space, starts_at, ends_at, people)
     _check_member_rules(space, user, starts_at, ends_at, now)
-    booking = Booking(
-        space=space,
-        residence_id=space.residence_id,
-        member=user,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_until=ends_at + timedelta(minutes=space.buffer_min),
-        purpose=purpose.strip(),
-        people=people,
-        status=BookingStatus.PENDING if space.approval_required else BookingStatus.CONFIRMED,
-    )
+    status = BookingStatus.PENDING if space.approval_required else BookingStatus.CONFIRMED
+    booking = new_booking(space, user, starts_at, ends_at, purpose, people, status)
     _check_free(booking)
     db.session.add(booking)
     _flush_or_conflict(booking)
@@ -70,6 +61,31 @@ def book_space(
         _notify(_approvers(space), booking, "booking_to_approve")
     db.session.commit()
     return booking
+
+
+def new_booking(
+    space: Space,
+    member: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    purpose: str,
+    people: int,
+    status: BookingStatus,
+) -> Booking:
+    """A booking row, blocking the space until its end plus the space's cleaning time.
+
+    It is neither checked nor added to the session: callers do both."""
+    return Booking(
+        space=space,
+        residence_id=space.residence_id,
+        member=member,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_until=ends_at + timedelta(minutes=space.buffer_min),
+        purpose=purpose.strip(),
+        people=people,
+        status=status,
+    )
 
 
 def get_booking(user: User, booking_id: int) -> Booking:
@@ -177,16 +193,8 @@ def book_series(
     planned, conflicts = [], []
     while day <= until:
         starts_at, ends_at = wall_clock(day, start_min, zone), wall_clock(day, end_min, zone)
-        booking = Booking(
-            space=space,
-            residence_id=space.residence_id,
-            member=user,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            blocked_until=ends_at + timedelta(minutes=space.buffer_min),
-            purpose=purpose.strip(),
-            people=people,
-            status=BookingStatus.CONFIRMED,
+        booking = new_booking(
+            space, user, starts_at, ends_at, purpose, people, BookingStatus.CONFIRMED
         )
         try:
             _check_shape(space, starts_at, ends_at, people, check_duration=False)

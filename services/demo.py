@@ -34,6 +34,7 @@ from models import (
     db,
 )
 from services import accounts
+from services.bookings import new_booking
 from services.geojson import to_column
 from services.residences import local_today
 
@@ -186,19 +187,8 @@ def _spaces_and_bookings(residence, users) -> None:
     ]:
         starts_at = datetime.combine(day, time(start), zone)
         ends_at = datetime.combine(day, time(end), zone)
-        db.session.add(
-            Booking(
-                space=space,
-                residence_id=residence.id,
-                member=member,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                blocked_until=ends_at + timedelta(minutes=space.buffer_min),
-                status=status,
-                purpose=purpose,
-                people=8 if space is room else 1,
-            )
-        )
+        people = 8 if space is room else 1
+        db.session.add(new_booking(space, member, starts_at, ends_at, purpose, people, status))
 
 
 def _listing(users, owner, kind, category, title, description, value, scope) -> Listing:

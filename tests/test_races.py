@@ -31,17 +31,7 @@ def run_together(calls):
 
 def test_twenty_neighbours_one_drill_one_winner(app, client):
     world = build_world()
-    neighbours = []
-    for number in range(NEIGHBOURS):
-        user = User(
-            email=f"n{number}@test.palier",
-            display_name=f"N{number}",
-            password_hash=accounts.hash_password(PASSWORD),
-        )
-        db.session.add_all([user, Membership(user=user, residence=world.home)])
-        db.session.flush()
-        neighbours.append({"Authorization": f"Bearer {accounts.issue_token(user, 'phone')}"})
-    db.session.commit()
+    neighbours = members_of(world, NEIGHBOURS, "n")
     drill, owner = world.lend.id, world.headers("resident")
     start = today() + timedelta(days=7)
 

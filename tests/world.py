@@ -36,6 +36,7 @@ from models import (
     db,
 )
 from services import accounts
+from services.bookings import new_booking
 from services.geojson import to_column
 
 PASSWORD = "correct horse battery"
@@ -116,19 +117,10 @@ def user(email: str, name: str, **attributes) -> User:
     return row
 
 
-def _booking(space, residence, member, day, start_hour, end_hour, status) -> Booking:
+def _booking(space, member, day, start_hour, end_hour, status) -> Booking:
     starts_at = datetime.combine(day, time(start_hour), PARIS)
     ends_at = datetime.combine(day, time(end_hour), PARIS)
-    return Booking(
-        space=space,
-        residence_id=residence.id,
-        member=member,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_until=ends_at + timedelta(minutes=space.buffer_min),
-        status=status,
-        purpose="Réunion",
-    )
+    return new_booking(space, member, starts_at, ends_at, "Réunion", 1, status)
 
 
 def build_world() -> World:
@@ -208,8 +200,10 @@ def build_world() -> World:
         reason="Peinture",
     )
     in_three_days = day + timedelta(days=3)
-    booking = _booking(room, home, resident, in_three_days, 10, 12, BookingStatus.CONFIRMED)
-    pending = _booking(room, home, resident, in_three_days, 15, 16, BookingStatus.PENDING)
+    db.session.add(room)
+    db.session.flush()
+    booking = _booking(room, resident, in_three_days, 10, 12, BookingStatus.CONFIRMED)
+    pending = _booking(room, resident, in_three_days, 15, 16, BookingStatus.PENDING)
     feed = CalendarFeed(
         user_id=resident.id, token_hash=hashlib.sha256(FEED_SECRET.encode()).hexdigest()
     )
