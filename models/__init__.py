@@ -12,6 +12,21 @@ from models.listing import Listing, ListingKind, ListingPhoto, ListingStatus
 from models.loan import Loan, LoanStatus
 from models.membership import InviteCode, Membership, MembershipRole, MembershipStatus
 from models.notification import Notification, NotificationStatus
+from models.post import (
+    Comment,
+    EventRsvp,
+    PollOption,
+    Post,
+    PostBuilding,
+    PostKind,
+    PostPhoto,
+    PostRead,
+    PostResidence,
+    PostScope,
+    Reaction,
+    Rsvp,
+    Vote,
+)
 from models.residence import Building, Residence
 from models.space import (
     Booking,
@@ -33,6 +48,8 @@ __all__ = [
     "Building",
     "CalendarFeed",
     "Closure",
+    "Comment",
+    "EventRsvp",
     "ExchangeStatus",
     "HelpExchange",
     "InviteCode",
@@ -51,12 +68,23 @@ __all__ = [
     "Notification",
     "NotificationStatus",
     "OpeningHours",
+    "PollOption",
+    "Post",
+    "PostBuilding",
+    "PostKind",
+    "PostPhoto",
+    "PostRead",
+    "PostResidence",
+    "PostScope",
+    "Reaction",
     "Residence",
+    "Rsvp",
     "Scope",
     "Space",
     "SpacePhoto",
     "Thanks",
     "User",
     "Visibility",
+    "Vote",
     "db",
 ]

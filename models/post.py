@@ -1,0 +1,212 @@
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Timestamped, UTCDateTime, db, enum_column, utcnow
+from models.content import Visibility
+from models.photo import PhotoColumns
+
+
+class PostKind(enum.StrEnum):
+    POST = "post"
+    EVENT = "event"
+    POLL = "poll"
+    ANNOUNCEMENT = "announcement"
+    ALERT = "alert"
+
+
+class PostScope(enum.StrEnum):
+    BUILDING = "building"
+    RESIDENCE = "residence"
+    NEARBY = "nearby"
+    AREA = "area"
+
+
+class Rsvp(enum.StrEnum):
+    GOING = "going"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+REACTIONS = ("like", "thanks", "love", "laugh", "sad")
+MAX_POST_LENGTH = 2000
+
+
+class Post(Timestamped, db.Model):
+    """Neighbourhood news. Who may read it is fixed when it is published: the residences (or
+    buildings) it reaches are written in post_residences / post_buildings, so that an area drawn
+    on the map, or a radius, is resolved once by PostGIS and not on every read of the feed."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        sa.CheckConstraint("radius_m IS NULL OR radius_m BETWEEN 100 AND 5000", name="radius"),
+        sa.CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="event_ordered"),
+        sa.Index("ix_posts_published", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    residence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[PostKind] = mapped_column(enum_column(PostKind, name="post_kind"))
+    title: Mapped[str | None] = mapped_column(sa.String(120))
+    body: Mapped[str] = mapped_column(sa.Text)
+    scope: Mapped[PostScope] = mapped_column(enum_column(PostScope, name="post_scope"))
+    radius_m: Mapped[int | None]
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_column(Visibility, name="post_visibility"), default=Visibility.VISIBLE
+    )
+    urgent: Mapped[bool] = mapped_column(default=False)
+    publish_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pinned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    targeted_count: Mapped[int] = mapped_column(default=0)
+    # Events
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spaces.id", ondelete="SET NULL"))
+    capacity: Mapped[int | None]
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Polls
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    results_after_close: Mapped[bool] = mapped_column(default=False)
+    closing_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author = relationship("User")
+    residence = relationship("Residence")
+    photos = relationship(
+        "PostPhoto",
+        order_by="PostPhoto.position",
+        cascade="all, delete-orphan",
+        back_populates="post",
+    )
+    options = relationship(
+        "PollOption",
+        order_by="PollOption.position",
+        cascade="all, delete-orphan",
+        back_populates="post",
+    )
+
+
+class PostResidence(db.Model):
+    """A residence whose members a post reaches (scopes residence, nearby and area)."""
+
+    __tablename__ = "post_residences"
+
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    residence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("residences.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PostBuilding(db.Model):
+    """A building whose members a post reaches (scope building)."""
+
+    __tablename__ = "post_buildings"
+
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    building_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PostPhoto(PhotoColumns, db.Model):
+    __tablename__ = "post_photos"
+    __table_args__ = (sa.UniqueConstraint("post_id", "position"),)
+
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+
+    post = relationship("Post", back_populates="photos")
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (sa.Index("ix_comments_post", "post_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_column(Visibility, name="comment_visibility"), default=Visibility.VISIBLE
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User")
+
+
+class Reaction(db.Model):
+    __tablename__ = "reactions"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('like', 'thanks', 'love', 'laugh', 'sad')", name="known"),
+    )
+
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(10))
+
+
+class EventRsvp(db.Model):
+    __tablename__ = "event_rsvps"
+
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    answer: Mapped[Rsvp] = mapped_column(enum_column(Rsvp, name="rsvp_answer"))
+
+
+class PollOption(db.Model):
+    __tablename__ = "poll_options"
+    __table_args__ = (sa.UniqueConstraint("post_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(sa.String(100))
+
+    post = relationship("Post", back_populates="options")
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("poll_options.id", ondelete="CASCADE"), index=True
+    )
+
+
+class PostRead(db.Model):
+    """A member opened the post (reported by the app), for the reach of announcements."""
+
+    __tablename__ = "post_reads"
+
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
