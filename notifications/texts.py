@@ -93,6 +93,26 @@ TEXTS = {
         lazy_gettext("Soon: %(space)s"),
         lazy_gettext("Your booking starts %(when)s."),
     ),
+    "announcement": (
+        lazy_gettext("From your landlord: %(title)s"),
+        lazy_gettext("A new announcement for your residence."),
+    ),
+    "alert": (
+        lazy_gettext("Alert: %(title)s"),
+        lazy_gettext("Important information for your residence. Open it now."),
+    ),
+    "comment": (
+        lazy_gettext("%(author)s commented"),
+        lazy_gettext("%(body)s"),
+    ),
+    "event_reminder": (
+        lazy_gettext("Soon: %(title)s"),
+        lazy_gettext("It starts %(when)s."),
+    ),
+    "poll_closed": (
+        lazy_gettext("Poll closed: %(title)s"),
+        lazy_gettext("The results are out."),
+    ),
     "thanks": (
         lazy_gettext("%(author)s says thank you"),
         lazy_gettext("Your neighbour thanked you. Thank you for helping!"),

@@ -16,6 +16,8 @@ from models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    PostBuilding,
+    PostResidence,
     Residence,
     Scope,
     User,
@@ -227,3 +229,29 @@ def get_participated(model, user: User, row_id: int, not_found: str, *participan
     if row is None:
         raise NotFound(not_found)
     return row
+
+
+def visible_posts_clause(user: User, post):
+    """A WHERE clause on Post: published news that reaches one of the user's residences or
+    buildings (its targets, fixed at publication), or any post of a residence they moderate.
+    Hidden posts are read by their author and those moderators only."""
+    if user.is_platform_admin:
+        return post.published_at.is_not(None)
+    member_of = _active_memberships(user)
+    my_buildings = select(Membership.building_id).where(
+        Membership.user_id == user.id,
+        Membership.status == MembershipStatus.ACTIVE,
+        Membership.building_id.is_not(None),
+    )
+    reaches_me = or_(
+        post.id.in_(select(PostResidence.post_id).where(PostResidence.residence_id.in_(member_of))),
+        post.id.in_(select(PostBuilding.post_id).where(PostBuilding.building_id.in_(my_buildings))),
+    )
+    moderated = select(Residence.id).where(moderated_residences_clause(user))
+    return and_(
+        post.published_at.is_not(None),
+        or_(
+            post.residence_id.in_(moderated),
+            and_(reaches_me, or_(post.visibility == Visibility.VISIBLE, post.author_id == user.id)),
+        ),
+    )

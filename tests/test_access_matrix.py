@@ -437,6 +437,84 @@ BOOKINGS = [
 
 MATRIX += BOOKINGS
 
+# What every reader of the home residence's news may do: members, and its moderators.
+READERS = statuses(401, 204, 404, 204, 204, 404, 204)
+NEWS = [
+    Row("GET", "/api/v1/feed", lambda w: "/api/v1/feed", SIGNED_IN_OK),
+    Row(
+        "POST",
+        "/api/v1/posts",
+        lambda w: "/api/v1/posts",
+        statuses(401, 201, 404, 201, 403, 404, 403),
+        lambda w: {"residence_id": w.home.id, "kind": "post", "body": "Qui a trouvé des clés ?"},
+    ),
+    Row(
+        "GET", "/api/v1/posts/<int:post_id>", lambda w: f"/api/v1/posts/{w.event.id}", HOME_CONTENT
+    ),
+    Row(
+        "POST",
+        "/api/v1/posts/<int:post_id>/photos",
+        lambda w: f"/api/v1/posts/{w.event.id}/photos",
+        statuses(401, 201, 404, 403, 403, 404, 403),
+        lambda w: {"photo": (io.BytesIO(png_bytes()), "fete.png")},
+        multipart=True,
+    ),
+    Row(
+        "GET",
+        "/api/v1/posts/<int:post_id>/comments",
+        lambda w: f"/api/v1/posts/{w.event.id}/comments",
+        HOME_CONTENT,
+    ),
+    Row(
+        "POST",
+        "/api/v1/posts/<int:post_id>/comments",
+        lambda w: f"/api/v1/posts/{w.event.id}/comments",
+        statuses(401, 201, 404, 201, 201, 404, 201),
+        lambda w: {"body": "J’apporte une tarte"},
+    ),
+    Row(
+        "PUT",
+        "/api/v1/posts/<int:post_id>/reaction",
+        lambda w: f"/api/v1/posts/{w.event.id}/reaction",
+        READERS,
+        lambda w: {"kind": "love"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/posts/<int:post_id>/reaction",
+        lambda w: f"/api/v1/posts/{w.event.id}/reaction",
+        READERS,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/posts/<int:post_id>/rsvp",
+        lambda w: f"/api/v1/posts/{w.event.id}/rsvp",
+        READERS,
+        lambda w: {"answer": "going"},
+    ),
+    Row(
+        "PUT",
+        "/api/v1/posts/<int:post_id>/vote",
+        lambda w: f"/api/v1/posts/{w.poll.id}/vote",
+        READERS,
+        lambda w: {"option_id": w.poll.options[0].id},
+    ),
+    Row(
+        "POST",
+        "/api/v1/posts/<int:post_id>/read",
+        lambda w: f"/api/v1/posts/{w.announcement.id}/read",
+        READERS,
+    ),
+    Row(
+        "GET",
+        "/api/v1/posts/<int:post_id>/reach",
+        lambda w: f"/api/v1/posts/{w.announcement.id}/reach",
+        statuses(401, 403, 404, 403, 200, 404, 200),
+    ),
+]
+
+MATRIX += NEWS
+
 
 def test_every_endpoint_is_in_the_matrix(app):
     served = {

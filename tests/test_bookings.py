@@ -374,3 +374,12 @@ def test_space_management(client, world):
         ).status_code
         == 200
     )
+
+
+def test_my_bookings_page_by_start(client, world):
+    first = client.get("/api/v1/bookings?limit=1", headers=world.headers("resident")).json
+    assert len(first["items"]) == 1 and first["next_cursor"]
+    rest = client.get(
+        f"/api/v1/bookings?limit=1&cursor={first['next_cursor']}", headers=world.headers("resident")
+    ).json
+    assert {first["items"][0]["id"], rest["items"][0]["id"]} == {world.booking.id, world.pending.id}

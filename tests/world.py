@@ -30,12 +30,13 @@ from models import (
     Membership,
     MembershipRole,
     OpeningHours,
+    Post,
     Residence,
     Space,
     User,
     db,
 )
-from services import accounts
+from services import accounts, posts
 from services.bookings import new_booking
 from services.geojson import to_column
 
@@ -80,6 +81,9 @@ class World:
     closure: Closure
     feed: CalendarFeed  # the resident's calendar address (secret FEED_SECRET)
     users: dict[str, User] = field(default_factory=dict)
+    event: Post | None = None  # the resident's party, for the residence, in five days
+    poll: Post | None = None  # the solidaire's poll on the garden's hours
+    announcement: Post | None = None  # the landlord's, about the lift
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, role: str) -> dict:
@@ -233,4 +237,34 @@ def build_world() -> World:
         users,
     )
     world.tokens = {role: accounts.issue_token(u, "test phone") for role, u in users.items()}
+    soon = datetime.now(PARIS) + timedelta(days=5)
+    world.event = posts.publish_post(
+        resident,
+        {
+            "residence_id": home.id,
+            "kind": "event",
+            "body": "Fête des voisins",
+            "starts_at": soon,
+            "capacity": 30,
+        },
+    )
+    world.poll = posts.publish_post(
+        solidaire,
+        {
+            "residence_id": home.id,
+            "kind": "poll",
+            "body": "Horaires du jardin ?",
+            "options": ["8h-20h", "9h-21h"],
+            "closes_at": soon,
+        },
+    )
+    world.announcement = posts.publish_post(
+        users["staff"],
+        {
+            "residence_id": home.id,
+            "kind": "announcement",
+            "title": "Ascenseur",
+            "body": "Remplacement lundi.",
+        },
+    )
     return world

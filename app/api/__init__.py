@@ -11,6 +11,7 @@ from app.api import (
     loans,
     members,
     memberships,
+    news,
     residences,
     spaces,
 )
@@ -29,11 +30,12 @@ BLUEPRINTS = (
     members.blp,
     spaces.blp,
     bookings.blp,
+    news.blp,
 )
 
 
 # Endpoints that take a photo of up to 5 MB, above the app's limit for JSON bodies.
-PHOTO_UPLOADS = {"listings.add_photo", "spaces.add_photo"}
+PHOTO_UPLOADS = {"listings.add_photo", "spaces.add_photo", "news.add_photo"}
 
 
 def register_api(app: Flask) -> None:

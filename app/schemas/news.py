@@ -1,0 +1,111 @@
+from marshmallow import fields, validate
+
+from app.schemas.common import ApiSchema, GeoJSON, at_most, between, one_of, page_of, text
+from app.schemas.lending import PhotoSchema
+from models import PostKind, PostScope, Rsvp
+from models.post import MAX_POST_LENGTH, REACTIONS
+
+
+class PostRequestSchema(ApiSchema):
+    residence_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=one_of([k.value for k in PostKind]))
+    title = fields.String(validate=at_most(120))
+    body = text(MAX_POST_LENGTH, required=True)
+    scope = fields.String(load_default="residence", validate=one_of([s.value for s in PostScope]))
+    building_ids = fields.List(fields.Integer(), validate=validate.Length(max=50))
+    radius_m = fields.Integer(
+        validate=between(100, 5000), metadata={"description": "nearby: 1 km by default"}
+    )
+    area = GeoJSON(
+        ("Polygon", "MultiPolygon"), metadata={"description": "area (staff): a quartier, a QPV"}
+    )
+    all_residences = fields.Boolean(
+        metadata={"description": "area (staff): all the landlord's residences"}
+    )
+    publish_at = fields.AwareDateTime(metadata={"description": "Staff: publish later"})
+    pinned_until = fields.AwareDateTime(
+        metadata={"description": "Staff: pin the announcement until then"}
+    )
+    starts_at = fields.AwareDateTime(metadata={"description": "Events"})
+    ends_at = fields.AwareDateTime()
+    place = fields.String(validate=at_most(200))
+    space_id = fields.Integer()
+    capacity = fields.Integer(validate=between(1, 10000))
+    options = fields.List(
+        fields.String(validate=at_most(100)), metadata={"description": "Polls: 2 to 10"}
+    )
+    closes_at = fields.AwareDateTime()
+    results_after_close = fields.Boolean(
+        metadata={"description": "Polls: results only once closed"}
+    )
+
+
+class OptionSchema(ApiSchema):
+    id = fields.Integer()
+    label = fields.String()
+
+
+class AuthorWithRoleSchema(ApiSchema):
+    id = fields.Integer(attribute="post.author.id")
+    display_name = fields.String(attribute="post.author.display_name")
+    role = fields.String(attribute="author_role")
+
+
+class FeedItemSchema(ApiSchema):
+    id = fields.Integer(attribute="post.id")
+    residence_id = fields.Integer(attribute="post.residence_id")
+    kind = fields.String(attribute="post.kind")
+    title = fields.String(attribute="post.title", allow_none=True)
+    body = fields.String(attribute="post.body")
+    scope = fields.String(attribute="post.scope")
+    urgent = fields.Boolean(attribute="post.urgent")
+    visibility = fields.String(attribute="post.visibility")
+    published_at = fields.DateTime(attribute="post.published_at")
+    pinned_until = fields.DateTime(attribute="post.pinned_until", allow_none=True)
+    author = fields.Function(lambda item: AuthorWithRoleSchema().dump(item))
+    photos = fields.List(fields.Nested(PhotoSchema), attribute="post.photos")
+    comments = fields.Integer()
+    reactions = fields.Integer()
+    my_reaction = fields.String(allow_none=True)
+    starts_at = fields.DateTime(attribute="post.starts_at", allow_none=True)
+    ends_at = fields.DateTime(attribute="post.ends_at", allow_none=True)
+    place = fields.String(attribute="post.place", allow_none=True)
+    capacity = fields.Integer(attribute="post.capacity", allow_none=True)
+    going = fields.Integer()
+    my_rsvp = fields.String(allow_none=True)
+    options = fields.List(fields.Nested(OptionSchema), attribute="post.options")
+    closes_at = fields.DateTime(attribute="post.closes_at", allow_none=True)
+    my_vote = fields.Integer(allow_none=True)
+    results = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
+
+
+FeedPageSchema = page_of(FeedItemSchema, "FeedPage")
+
+
+class CommentSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    author = fields.Function(
+        lambda c: {"id": c.author.id, "display_name": c.author.display_name}, dump_only=True
+    )
+    body = text(1000, required=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+CommentPageSchema = page_of(CommentSchema, "CommentPage")
+
+
+class ReactionSchema(ApiSchema):
+    kind = fields.String(required=True, validate=one_of(REACTIONS))
+
+
+class RsvpSchema(ApiSchema):
+    answer = fields.String(required=True, validate=one_of([r.value for r in Rsvp]))
+
+
+class VoteSchema(ApiSchema):
+    option_id = fields.Integer(required=True)
+
+
+class ReachSchema(ApiSchema):
+    targeted = fields.Integer(metadata={"description": "Members reached when it was published"})
+    opened = fields.Integer()
