@@ -27,13 +27,14 @@ from models import (
     MembershipStatus,
     Message,
     OpeningHours,
+    Post,
     Residence,
     Space,
     Thanks,
     User,
     db,
 )
-from services import accounts
+from services import accounts, posts
 from services.bookings import new_booking
 from services.geojson import to_column
 from services.residences import local_today
@@ -137,6 +138,7 @@ def load_demo() -> None:
     _life_of_the_residence(users, listings)
     _spaces_and_bookings(residences[0], users)
     db.session.commit()
+    _news(residences[0], users)
 
 
 def _spaces_and_bookings(residence, users) -> None:
@@ -189,6 +191,65 @@ def _spaces_and_bookings(residence, users) -> None:
         ends_at = datetime.combine(day, time(end), zone)
         people = 8 if space is room else 1
         db.session.add(new_booking(space, member, starts_at, ends_at, purpose, people, status))
+
+
+def _news(residence, users) -> None:
+    """A few posts, an upcoming event, an open poll and a pinned announcement."""
+    if db.session.scalar(select(Post.id).where(Post.residence_id == residence.id)):
+        return
+    now = datetime.now(ZoneInfo(residence.time_zone))
+    home = {"residence_id": residence.id}
+    posts.publish_post(
+        users["voisine"],
+        {
+            **home,
+            "kind": "post",
+            "body": "J’ai trouvé un trousseau de clés près des boîtes aux lettres.",
+        },
+    )
+    posts.publish_post(
+        users["resident"],
+        {
+            **home,
+            "kind": "post",
+            "scope": "nearby",
+            "body": "Qui serait partant pour un potager partagé au printemps ?",
+        },
+    )
+    posts.publish_post(
+        users["solidaire"],
+        {
+            **home,
+            "kind": "event",
+            "body": "Fête des voisins dans la cour : chacun apporte un plat.",
+            "starts_at": (now + timedelta(days=6)).replace(
+                hour=18, minute=0, second=0, microsecond=0
+            ),
+            "place": "Cour intérieure",
+            "capacity": 60,
+        },
+    )
+    posts.publish_post(
+        users["solidaire"],
+        {
+            **home,
+            "kind": "poll",
+            "body": "Quels horaires pour le jardin partagé ?",
+            "options": ["8 h – 20 h", "9 h – 21 h", "10 h – 19 h"],
+            "closes_at": now + timedelta(days=10),
+        },
+    )
+    posts.publish_post(
+        users["staff"],
+        {
+            **home,
+            "kind": "announcement",
+            "title": "Remplacement de l’ascenseur",
+            "body": "L’ascenseur du bâtiment A sera remplacé du 5 au 16. "
+            "Les habitants solidaires aident pour les courses.",
+            "pinned_until": now + timedelta(days=14),
+        },
+    )
 
 
 def _listing(users, owner, kind, category, title, description, value, scope) -> Listing:

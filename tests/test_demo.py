@@ -7,6 +7,7 @@ from models import (
     Listing,
     Loan,
     Membership,
+    Post,
     Residence,
     Space,
     Thanks,
@@ -41,6 +42,7 @@ def test_demo_loads_twice_to_the_same_data_and_its_accounts_work(client):
     assert table_counts() == first == [5, 3, 4, 3, 6, 1, 1, 2, 2, 2]
     pending = db.session.scalar(select(Booking).where(Booking.status == "pending"))
     assert pending.space.approval_required and pending.space.name == "Laverie"
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 5
 
     tokens = {}
     for email, _ in demo.DEMO_ACCOUNTS:

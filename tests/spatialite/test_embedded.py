@@ -63,6 +63,9 @@ print(json.dumps({
         hit["distance_m"] // 100
         for hit in client.get("/api/v1/listings?q=tondeuse", headers=resident).json["items"]
     ],
+    "feed": [
+        item["kind"] for item in client.get("/api/v1/feed", headers=autre).json["items"]
+    ],
     "join_again": client.post("/api/v1/memberships", json={"code": "TILLEULS"}, headers=resident)
     .status_code,
 }))
@@ -111,4 +114,6 @@ def test_demo_loads_twice_and_the_api_answers(environment):
     assert result["mowers_nearby"] == [7]  # Le Verger's mower, 780 m away
     # Without PostgreSQL's exclusion constraint, the service's own check refuses the overlap.
     assert result["booking"] == [201, 409]
+    # Le Verger's resident sees only the Tilleuls post meant for the neighbourhood.
+    assert result["feed"] == ["post"]
     assert result["free"] == [["09:00", "10:00"], ["11:00", "22:00"]]
