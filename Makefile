@@ -9,7 +9,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresq
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format messages system-run system-test
+.PHONY: run test lint format messages system-run system-test bench-feed
 
 run: system-run $(VENV)/.dev $(CATALOGS)
 	$(BIN)/flask db upgrade
@@ -21,6 +21,10 @@ test: system-test $(VENV)/.dev $(CATALOGS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	scripts/test-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+# Feed throughput against a bare SQL endpoint (issue figures; not part of `make test`).
+bench-feed: system-test $(VENV)/.dev $(CATALOGS)
+	scripts/test-postgres.sh $(BIN)/python -m bench.feed
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -44,6 +44,13 @@ class Post(Timestamped, db.Model):
         sa.CheckConstraint("radius_m IS NULL OR radius_m BETWEEN 100 AND 5000", name="radius"),
         sa.CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="event_ordered"),
         sa.Index("ix_posts_published", "published_at", "id"),
+        sa.Index("ix_posts_residence_recent", "residence_id", "published_at", "id"),
+        sa.Index(
+            "ix_posts_pinned",
+            "pinned_until",
+            postgresql_where=sa.text("pinned_until IS NOT NULL"),
+            sqlite_where=sa.text("pinned_until IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,29 +102,40 @@ class Post(Timestamped, db.Model):
 
 
 class PostResidence(db.Model):
-    """A residence whose members a post reaches (scopes residence, nearby and area)."""
+    """A residence whose members a post reaches (scopes residence, nearby and area).
+
+    `published_at` repeats the post's, so that a residence's newest news is read in index order.
+    """
 
     __tablename__ = "post_residences"
+    __table_args__ = (
+        sa.Index("ix_post_residences_recent", "residence_id", "published_at", "post_id"),
+    )
 
     post_id: Mapped[int] = mapped_column(
         sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
     )
     residence_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("residences.id", ondelete="CASCADE"), primary_key=True, index=True
+        sa.ForeignKey("residences.id", ondelete="CASCADE"), primary_key=True
     )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PostBuilding(db.Model):
-    """A building whose members a post reaches (scope building)."""
+    """A building whose members a post reaches (scope building); `published_at` as above."""
 
     __tablename__ = "post_buildings"
+    __table_args__ = (
+        sa.Index("ix_post_buildings_recent", "building_id", "published_at", "post_id"),
+    )
 
     post_id: Mapped[int] = mapped_column(
         sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
     )
     building_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True, index=True
+        sa.ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True
     )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PostPhoto(PhotoColumns, db.Model):

@@ -41,7 +41,7 @@ def paginate(
     keys = [key.label(f"sort_key_{number}") for number, key in enumerate(sort_keys)]
     if cursor:
         after = tuple_(*sort_keys)
-        start = tuple_(*_decode(cursor, sort_keys))
+        start = tuple_(*decode_cursor(cursor, sort_keys))
         query = query.where(after < start if descending else after > start)
     order = [key.desc() if descending else key.asc() for key in sort_keys]
     rows = db.session.execute(query.add_columns(*keys).order_by(*order).limit(limit + 1)).all()
@@ -61,7 +61,7 @@ def _encode(key: list) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, sort_keys: list) -> list:
+def decode_cursor(cursor: str, sort_keys: list) -> list:
     """The sort key in a cursor, each value of its column's type; a 422 for anything else."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))

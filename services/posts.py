@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, func, literal, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -42,7 +42,7 @@ from notifications import outbox
 from services import photos, scoping
 from services.errors import Conflict, Forbidden, NotFound, field_error
 from services.geojson import parse_area, to_column
-from services.pagination import Page, paginate
+from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, paginate
 
 STAFF_KINDS = (PostKind.ANNOUNCEMENT, PostKind.ALERT)
 DEFAULT_RADIUS_M = 1000
@@ -118,22 +118,37 @@ def feed(user: User, cursor: str | None, limit: int | None, now: datetime | None
     """Everything in reach: pinned announcements first (until their pin ends), then newest.
     A fixed number of queries whatever the page size."""
     now = now or utcnow()
-    pinned = case((Post.pinned_until > now, literal(1, Integer)), else_=literal(0, Integer))
+    limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
+    sort_keys = [Post.published_at, Post.id]
+    before = decode_cursor(cursor, sort_keys) if cursor else None
+    not_pinned = or_(Post.pinned_until.is_(None), Post.pinned_until <= now)
+    newest = scoping.visible_posts(user, before=before, limit=limit + 1, condition=not_pinned)
     page = paginate(
-        _items_query(user, now),
-        [pinned, Post.published_at, Post.id],
+        _items_query(user).where(Post.id.in_(select(newest.c.id))),
+        sort_keys,
         cursor,
         limit,
         descending=True,
         whole_rows=True,
     )
+    if cursor is None:
+        # Pinned announcements head the first page, while their pin lasts.
+        pinned = scoping.visible_posts(user, condition=Post.pinned_until > now)
+        rows = db.session.execute(
+            _items_query(user)
+            .where(Post.id.in_(select(pinned.c.id)))
+            .order_by(Post.published_at.desc(), Post.id.desc())
+        )
+        page.items = [tuple(row) for row in rows] + page.items
     page.items = _feed_items(user, page.items, now)
     return page
 
 
 def get_post(user: User, post_id: int, now: datetime | None = None) -> FeedItem:
     now = now or utcnow()
-    row = db.session.execute(_items_query(user, now).where(Post.id == post_id)).first()
+    row = db.session.execute(
+        _items_query(user).where(Post.id == post_id, scoping.visible_posts_clause(user, Post))
+    ).first()
     if row is None:
         raise NotFound("This post does not exist or is out of reach.")
     return _feed_items(user, [tuple(row)], now)[0]
@@ -305,7 +320,7 @@ def tell_closed_polls(now: datetime | None = None) -> int:
     return len(polls)
 
 
-def _items_query(user: User, now: datetime):
+def _items_query(user: User):
     def counted(model, *conditions):
         return (
             select(func.count())
@@ -342,7 +357,6 @@ def _items_query(user: User, now: datetime):
         )
         .join(author, author.id == Post.author_id)
         .options(contains_eager(Post.author), selectinload(Post.photos), selectinload(Post.options))
-        .where(scoping.visible_posts_clause(user, Post))
     )
 
 
@@ -477,6 +491,8 @@ def _lives_in(user: User, building_ids: set[int]) -> bool:
 
 def _publish(post: Post, now: datetime) -> None:
     post.published_at = now
+    for target in (PostResidence, PostBuilding):
+        db.session.execute(update(target).where(target.post_id == post.id).values(published_at=now))
     members = _targeted_members(post)
     post.targeted_count = len(members)
     if post.kind in STAFF_KINDS:

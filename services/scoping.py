@@ -8,7 +8,7 @@ Anything outside a user's scope is answered as if it did not exist (404), never 
 nobody learns what lies in another residence.
 """
 
-from sqlalchemy import Select, and_, or_, select, true
+from sqlalchemy import Select, and_, false, or_, select, true, tuple_, union
 from sqlalchemy.orm import aliased
 
 from models import (
@@ -16,6 +16,7 @@ from models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    Post,
     PostBuilding,
     PostResidence,
     Residence,
@@ -231,27 +232,60 @@ def get_participated(model, user: User, row_id: int, not_found: str, *participan
     return row
 
 
-def visible_posts_clause(user: User, post):
-    """A WHERE clause on Post: published news that reaches one of the user's residences or
-    buildings (its targets, fixed at publication), or any post of a residence they moderate.
-    Hidden posts are read by their author and those moderators only."""
+def visible_posts(user: User, *, before=None, limit: int | None = None, condition=None):
+    """Ids and publication times of the published posts the user may read.
+
+    A post reaches the residences or buildings it targets (fixed at publication); moderators
+    read every post of their residences; hidden posts are read by their author and those
+    moderators only. The user's residences and buildings are looked up first (one small
+    query), so that each source is read newest first in index order: with `before` (a
+    (published_at, id) bound) and `limit`, no source reads more than a page.
+    """
+    memberships = db.session.execute(
+        select(Membership.residence_id, Membership.building_id).where(
+            Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+        )
+    ).all()
+    residences = [residence_id for residence_id, _ in memberships]
+    buildings = [building_id for _, building_id in memberships if building_id is not None]
+    moderated = list(
+        db.session.scalars(select(Residence.id).where(moderated_residences_clause(user)))
+    )
+    readable = or_(Post.visibility == Visibility.VISIBLE, Post.author_id == user.id)
+    sources = []
     if user.is_platform_admin:
-        return post.published_at.is_not(None)
-    member_of = _active_memberships(user)
-    my_buildings = select(Membership.building_id).where(
-        Membership.user_id == user.id,
-        Membership.status == MembershipStatus.ACTIVE,
-        Membership.building_id.is_not(None),
-    )
-    reaches_me = or_(
-        post.id.in_(select(PostResidence.post_id).where(PostResidence.residence_id.in_(member_of))),
-        post.id.in_(select(PostBuilding.post_id).where(PostBuilding.building_id.in_(my_buildings))),
-    )
-    moderated = select(Residence.id).where(moderated_residences_clause(user))
-    return and_(
-        post.published_at.is_not(None),
-        or_(
-            post.residence_id.in_(moderated),
-            and_(reaches_me, or_(post.visibility == Visibility.VISIBLE, post.author_id == user.id)),
-        ),
-    )
+        sources.append((select(Post.id, Post.published_at), Post.published_at, Post.id))
+    elif moderated:
+        query = select(Post.id, Post.published_at).where(Post.residence_id.in_(moderated))
+        sources.append((query, Post.published_at, Post.id))
+    for target, column, ids in (
+        (PostResidence, PostResidence.residence_id, residences),
+        (PostBuilding, PostBuilding.building_id, buildings),
+    ):
+        if ids and not user.is_platform_admin:
+            query = (
+                select(target.post_id.label("id"), target.published_at)
+                .join(Post, Post.id == target.post_id)
+                .where(column.in_(ids), readable)
+            )
+            sources.append((query, target.published_at, target.post_id))
+    parts = []
+    for query, published_at, post_id in sources:
+        query = query.where(published_at.is_not(None))
+        if condition is not None:
+            query = query.where(condition)
+        if before is not None:
+            query = query.where(tuple_(published_at, post_id) < tuple_(*before))
+        if limit is not None:
+            query = query.order_by(published_at.desc(), post_id.desc()).limit(limit)
+        # As subqueries: SQLite allows no ORDER BY or LIMIT inside a UNION's parts.
+        part = query.subquery()
+        parts.append(select(part.c.id, part.c.published_at))
+    if not parts:  # a member of nothing reads nothing
+        parts.append(select(Post.id, Post.published_at).where(false()))
+    return union(*parts).subquery()
+
+
+def visible_posts_clause(user: User, post):
+    """A WHERE clause on Post: the posts the user may read (see visible_posts)."""
+    return post.id.in_(select(visible_posts(user).c.id))
