@@ -1,9 +1,11 @@
 """`flask palier ...` commands."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from notifications import dispatcher
+from notifications.senders import sender_from_config
 from services import demo
 
 palier = AppGroup("palier", help="Palier's own commands.")
@@ -16,6 +18,27 @@ def load_demo_command():
     click.echo(f"Demo data loaded. Accounts (password: {demo.DEMO_PASSWORD}):")
     for email, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {email:<32} {role}")
+
+
+@palier.command("dispatch")
+def dispatch_command():
+    """Send the notifications that are due, once."""
+    counts = dispatcher.dispatch(sender_from_config(current_app.config))
+    click.echo(f"dispatched: {counts}")
+
+
+@palier.group("notifications")
+def notifications_group():
+    """The notification outbox."""
+
+
+@notifications_group.command("stats")
+def notification_stats_command():
+    """Counts by status over the last 24 hours, and the oldest pending age."""
+    stats = dispatcher.notification_stats()
+    for status, count in stats["last_24_hours"].items():
+        click.echo(f"{status:<10} {count}")
+    click.echo(f"oldest pending: {stats['oldest_pending_seconds']} s")
 
 
 def init_app(app: Flask) -> None:

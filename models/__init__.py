@@ -6,6 +6,7 @@
 from models.base import db
 from models.content import Scope, Visibility
 from models.conversation import Message, Thanks
+from models.device import Delivery, Device, NotificationPreferences
 from models.exchange import ExchangeStatus, HelpExchange
 from models.landlord import Landlord, LandlordStaff
 from models.listing import Listing, ListingKind, ListingPhoto, ListingStatus
@@ -49,6 +50,8 @@ __all__ = [
     "CalendarFeed",
     "Closure",
     "Comment",
+    "Delivery",
+    "Device",
     "EventRsvp",
     "ExchangeStatus",
     "HelpExchange",
@@ -66,6 +69,7 @@ __all__ = [
     "MembershipStatus",
     "Message",
     "Notification",
+    "NotificationPreferences",
     "NotificationStatus",
     "OpeningHours",
     "PollOption",

@@ -7,9 +7,9 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from models import ApiToken, User, db
+from models import ApiToken, Device, User, db
 from models.base import utcnow
 from services.errors import Conflict, NotAuthenticated
 
@@ -113,7 +113,9 @@ def token_for_secret(secret: str) -> ApiToken | None:
 
 
 def revoke_token(token: ApiToken) -> None:
+    """Sign a device out: its token stops working and the phone stops receiving notifications."""
     token.revoked_at = utcnow()
+    db.session.execute(delete(Device).where(Device.api_token_id == token.id))
     db.session.commit()
 
 

@@ -97,3 +97,26 @@ def upload_folder(app, tmp_path):
     """Each test stores photos in a folder of its own."""
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     return tmp_path / "uploads"
+
+
+@pytest.fixture(scope="session")
+def fake_fcm():
+    from firebase_admin import messaging
+
+    from tests.fake_fcm import FakeFcm
+
+    fake = FakeFcm()
+    # Read once per Firebase app: set before the sender's app first sends.
+    messaging._MessagingService.FCM_URL = fake.url + "/v1/projects/{0}/messages:send"
+    return fake
+
+
+@pytest.fixture
+def fcm(fake_fcm):
+    """The real firebase-admin sender, pointed at the fake server, which starts afresh."""
+    from notifications.senders import FcmSender
+
+    fake_fcm.reset()
+    if not hasattr(fake_fcm, "sender"):
+        fake_fcm.sender = FcmSender(fake_fcm.service_account(), name="palier-tests")
+    return fake_fcm

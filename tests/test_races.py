@@ -5,9 +5,22 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from models import Booking, BookingStatus, Loan, LoanStatus, Membership, User, db
+from models import (
+    Booking,
+    BookingStatus,
+    Device,
+    Loan,
+    LoanStatus,
+    Membership,
+    Notification,
+    NotificationStatus,
+    User,
+    db,
+)
+from notifications import dispatcher, outbox
 from services import accounts
 from services.local_time import wall_clock
 from tests.world import PARIS, PASSWORD, build_world, today
@@ -156,3 +169,86 @@ def test_fifty_members_one_room_one_winner(app, client, slots):
         )
     )
     assert confirmed == 1
+
+
+def alert_to_many(world, count):
+    """`count` members of the home residence, a phone each, and one alert for all of them."""
+    db.session.execute(
+        sa.text(
+            "INSERT INTO users (email, password_hash, display_name, locale, is_platform_admin, "
+            "created_at, updated_at) "
+            "SELECT 'p' || g || '@push.palier', 'x', 'P' || g, 'fr', false, now(), now() "
+            "FROM generate_series(1, :count) AS g"
+        ),
+        {"count": count},
+    )
+    users = db.session.scalars(select(User).where(User.email.like("%@push.palier"))).all()
+    db.session.add_all(
+        Device(user_id=user.id, token=f"phone-{user.id}", platform="android") for user in users
+    )
+    outbox.enqueue(
+        users,
+        "alert",
+        {"title": "Eau coupée"},
+        key="alert:post:1",
+        link="palier://posts/1",
+        urgent=True,
+    )
+    db.session.commit()
+    return users
+
+
+def test_two_dispatchers_never_send_a_row_twice(app, fcm):
+    world = build_world()
+    db.session.execute(sa.delete(Notification).where(Notification.kind != "alert"))
+    users = alert_to_many(world, 5000)
+
+    def run_dispatcher():
+        with app.app_context():
+            return dispatcher.dispatch(fcm.sender, batch_rows=250)
+
+    results = run_together([run_dispatcher, run_dispatcher])
+    assert sum(result.get("sent", 0) for result in results) == 5000
+    assert all(result.get("sent", 0) > 0 for result in results), results  # both took part
+    tokens = [message["token"] for message in fcm.delivered]
+    assert len(tokens) == len(set(tokens)) == len(users)
+
+
+class Killed(BaseException):
+    """Stands for the process dying: nothing after it runs."""
+
+
+def test_a_dispatcher_killed_mid_run_resends_only_the_batch_in_flight(app, fcm):
+    world = build_world()
+    db.session.execute(sa.delete(Notification).where(Notification.kind != "alert"))
+    alert_to_many(world, 1500)
+    batches = []
+
+    class DyingSender:
+        def send(self, message, tokens):
+            outcomes = fcm.sender.send(message, tokens)  # FCM has delivered them...
+            batches.append(tokens)
+            if len(batches) == 2:
+                raise Killed  # ...and the process dies before recording it
+            return outcomes
+
+    with pytest.raises(Killed):
+        dispatcher.dispatch(DyingSender(), batch_rows=500)
+    db.session.rollback()  # what PostgreSQL does when the connection dies
+    db.session.remove()
+    dispatcher.dispatch(fcm.sender, batch_rows=500)
+
+    tokens = [message["token"] for message in fcm.delivered]
+    assert len(set(tokens)) == 1500
+    twice = {token for token in tokens if tokens.count(token) > 1}
+    assert twice == set(batches[1])  # exactly the batch in flight
+    assert {m["data"]["notification_id"] for m in fcm.delivered} == {"alert:post:1"}
+    db.session.expire_all()
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.status == NotificationStatus.SENT)
+        )
+        == 1500
+    )

@@ -6,6 +6,7 @@ from app import uploads
 from app.api import (
     auth,
     bookings,
+    devices,
     exchanges,
     listings,
     loans,
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     spaces.blp,
     bookings.blp,
     news.blp,
+    devices.blp,
 )
 
 

@@ -1,0 +1,184 @@
+"""The dispatcher: sends pending outbox rows and records what happened.
+
+Rows are claimed with FOR UPDATE SKIP LOCKED inside one transaction, so dispatchers running at
+once never take the same row; if a dispatcher dies mid-run its transaction rolls back and the
+rows it held stay pending: only the batch in flight can be sent twice, and every copy carries
+the same message id for the app to drop the duplicate.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+
+from models import (
+    Delivery,
+    Device,
+    Membership,
+    MembershipStatus,
+    Notification,
+    NotificationPreferences,
+    NotificationStatus,
+    Residence,
+    db,
+)
+from models.base import utcnow
+from notifications.preferences import DEFAULT_QUIET, quiet_until, wanted
+from notifications.senders import MAX_TOKENS, Outgoing
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(seconds=30)
+DEFAULT_ZONE = "Europe/Paris"
+# Kinds where a newer message replaces an older one on the phone (a conversation).
+COLLAPSING = {"message"}
+
+
+def dispatch(
+    sender, now: datetime | None = None, batch_rows: int = 500, first_retry=FIRST_RETRY
+) -> dict:
+    """Send everything that is due, a batch of rows per transaction; returns counts by outcome."""
+    now = now or utcnow()
+    counts: dict[str, int] = defaultdict(int)
+    while True:
+        rows = db.session.scalars(
+            select(Notification)
+            .where(
+                Notification.status == NotificationStatus.PENDING, Notification.not_before <= now
+            )
+            .order_by(Notification.id)
+            .limit(batch_rows)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not rows:
+            db.session.commit()
+            break
+        _dispatch_batch(sender, rows, now, first_retry, counts)
+        db.session.commit()  # the batch is recorded: only the next one can be in flight
+        log.info("dispatch: %d rows, %s", len(rows), dict(sorted(counts.items())))
+    return dict(counts)
+
+
+def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
+    recipients = {row.recipient_id for row in rows}
+    preferences = {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(NotificationPreferences).where(NotificationPreferences.user_id.in_(recipients))
+        )
+    }
+    zones = _zones(recipients)
+    devices: dict[int, list[Device]] = defaultdict(list)
+    for device in db.session.scalars(select(Device).where(Device.user_id.in_(recipients))):
+        devices[device.user_id].append(device)
+
+    groups: dict[tuple, list[Notification]] = defaultdict(list)
+    for row in rows:
+        choice = preferences.get(row.recipient_id)
+        if not wanted(choice.categories if choice else None, row.kind):
+            _finish(row, NotificationStatus.DROPPED, "switched off by the member")
+            counts["dropped"] += 1
+            continue
+        if not row.urgent and (choice is None or choice.quiet_hours):
+            start, end = (choice.quiet_start_min, choice.quiet_end_min) if choice else DEFAULT_QUIET
+            until = quiet_until(
+                start, end, ZoneInfo(zones.get(row.recipient_id, DEFAULT_ZONE)), now
+            )
+            if until is not None:
+                row.not_before = until
+                counts["held"] += 1
+                continue
+        if not devices[row.recipient_id]:
+            _finish(row, NotificationStatus.DROPPED, "no device")
+            counts["dropped"] += 1
+            continue
+        payload = row.payload
+        message_id = row.idempotency_key.rsplit(":", 1)[0]
+        groups[
+            (message_id, payload["title"], payload["body"], payload["link"], row.urgent, row.kind)
+        ].append(row)
+
+    for (message_id, title, body, link, urgent, kind), members in groups.items():
+        message = Outgoing(
+            message_id, title, body, link, urgent, link if kind in COLLAPSING else None
+        )
+        _send_group(sender, message, members, devices, counts, now, first_retry)
+    db.session.commit()
+    if rows:
+        log.info("dispatch: %d rows, %s", len(rows), dict(sorted(counts.items())))
+    return dict(counts)
+
+
+def notification_stats(now: datetime | None = None) -> dict:
+    """Counts by status over the last 24 hours, and how long the oldest pending row has waited."""
+    now = now or utcnow()
+    by_status = dict(
+        db.session.execute(
+            select(Notification.status, func.count())
+            .where(Notification.created_at >= now - timedelta(hours=24))
+            .group_by(Notification.status)
+        ).all()
+    )
+    oldest = db.session.scalar(
+        select(func.min(Notification.created_at)).where(
+            Notification.status == NotificationStatus.PENDING
+        )
+    )
+    return {
+        "last_24_hours": {status.value: by_status.get(status, 0) for status in NotificationStatus},
+        "oldest_pending_seconds": int((now - oldest).total_seconds()) if oldest else None,
+    }
+
+
+def _send_group(sender, message, members, devices, counts, now, first_retry) -> None:
+    targets = [(device, row) for row in members for device in devices[row.recipient_id]]
+    results: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(targets), MAX_TOKENS):
+        chunk = targets[start : start + MAX_TOKENS]
+        outcomes = sender.send(message, [device.token for device, _ in chunk])
+        for (device, row), outcome in zip(chunk, outcomes, strict=True):
+            results[row.id].add(outcome.result)
+            db.session.add(
+                Delivery(
+                    notification_id=row.id,
+                    device_id=None if outcome.result == "dead_token" else device.id,
+                    outcome=outcome.result,
+                    error_code=outcome.error_code,
+                )
+            )
+            if outcome.result == "dead_token":
+                db.session.execute(delete(Device).where(Device.id == device.id))
+            counts[outcome.result] += 1
+    for row in members:
+        outcome = results[row.id]
+        row.attempts += 1
+        if "sent" in outcome:
+            _finish(row, NotificationStatus.SENT, None)
+            row.sent_at = now
+        elif "retry" in outcome and row.attempts < MAX_ATTEMPTS:
+            row.not_before = now + first_retry * 2 ** (row.attempts - 1)
+            row.last_error = "will retry"
+        else:
+            _finish(row, NotificationStatus.FAILED, ", ".join(sorted(outcome)))
+
+
+def _finish(row: Notification, status: NotificationStatus, error: str | None) -> None:
+    row.status = status
+    row.last_error = error
+
+
+def _zones(recipients: set[int]) -> dict[int, str]:
+    """Each member's time zone: that of their (first) residence."""
+    rows = db.session.execute(
+        select(Membership.user_id, Residence.time_zone)
+        .join(Residence, Residence.id == Membership.residence_id)
+        .where(Membership.user_id.in_(recipients), Membership.status == MembershipStatus.ACTIVE)
+        .order_by(Membership.id)
+    )
+    zones: dict[int, str] = {}
+    for user_id, zone in rows:
+        zones.setdefault(user_id, zone)
+    return zones

@@ -1,0 +1,208 @@
+"""Push delivery through the real firebase-admin library, against the fake FCM server."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from firebase_admin import messaging
+from sqlalchemy import delete, func, select
+
+from models import (
+    Delivery,
+    Device,
+    Notification,
+    NotificationPreferences,
+    NotificationStatus,
+    User,
+    db,
+)
+from notifications import dispatcher, outbox
+from notifications.senders import FcmSender
+
+# 10:00 in Paris on a winter day: outside quiet hours.
+MORNING = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def empty_outbox(world):
+    """The world's own notifications (its announcement) are not these tests' business."""
+    db.session.execute(delete(Notification))
+    db.session.commit()
+
+
+def device(user, token, platform="android"):
+    row = Device(user_id=user.id, token=token, platform=platform)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def notify(users, kind="welcome", key="k", urgent=False, **params):
+    outbox.enqueue(
+        users,
+        kind,
+        {"residence": "Les Tilleuls", **params},
+        key=key,
+        link="palier://residences/1",
+        urgent=urgent,
+    )
+    db.session.commit()
+
+
+def status_of(user):
+    return db.session.scalar(
+        select(Notification.status).where(Notification.recipient_id == user.id)
+    )
+
+
+def test_the_fcm_address_the_tests_rely_on_still_exists():
+    """firebase-admin keeps its FCM endpoint in a private class attribute: fail loudly if an
+    upgrade renames it, rather than letting the tests reach Google."""
+    assert isinstance(messaging._MessagingService.FCM_URL, str)
+    assert "{0}" in messaging._MessagingService.FCM_URL
+
+
+def test_delivery_in_the_members_language_with_its_deep_link(world, fcm):
+    resident, solidaire = world.users["resident"], world.users["solidaire"]
+    solidaire.locale = "en"
+    device(resident, "phone-nadia")
+    device(solidaire, "phone-moussa", platform="ios")
+    notify([resident, solidaire])
+    counts = dispatcher.dispatch(fcm.sender, now=MORNING)
+    assert counts["sent"] == 2
+    [to_nadia] = fcm.to("phone-nadia")
+    [to_moussa] = fcm.to("phone-moussa")
+    assert to_nadia["notification"]["title"] == "Bienvenue à Les Tilleuls"
+    assert to_moussa["notification"]["title"] == "Welcome to Les Tilleuls"
+    assert to_nadia["data"] == {"notification_id": "k", "link": "palier://residences/1"}
+    assert to_moussa["data"]["notification_id"] == "k"  # the same id: duplicates are dropped
+    db.session.expire_all()
+    assert status_of(resident) == status_of(solidaire) == NotificationStatus.SENT
+
+
+def test_an_alert_to_1200_devices_goes_in_three_batches(world, fcm):
+    members = [
+        User(email=f"a{n}@push.palier", display_name=f"A{n}", password_hash="x") for n in range(400)
+    ]
+    db.session.add_all(members)
+    db.session.flush()
+    db.session.add_all(
+        Device(user_id=user.id, token=f"t-{user.id}-{n}", platform="android")
+        for user in members
+        for n in range(3)
+    )
+    db.session.commit()
+    notify(members, kind="alert", key="alert:post:1", urgent=True, title="Eau coupée")
+    calls = []
+
+    class CountingSender(FcmSender):
+        def send(self, message, tokens):
+            calls.append(len(tokens))
+            return super().send(message, tokens)
+
+    sender = CountingSender.__new__(CountingSender)
+    sender.app = fcm.sender.app
+    counts = dispatcher.dispatch(sender, now=MORNING)
+    assert calls == [500, 500, 200]
+    assert counts["sent"] == 1200 and len(fcm.delivered) == 1200
+    assert {m["android"]["priority"] for m in fcm.delivered} == {"high"}
+
+
+def test_dead_tokens_are_deleted_but_not_for_a_bad_payload(world, fcm):
+    resident = world.users["resident"]
+    device(resident, "unregistered-old-phone")
+    device(resident, "invalid-garbage")
+    device(resident, "badpayload-phone")
+    device(resident, "good-phone")
+    notify([resident])
+    dispatcher.dispatch(fcm.sender, now=MORNING)
+    tokens = set(db.session.scalars(select(Device.token).where(Device.user_id == resident.id)))
+    assert tokens == {"badpayload-phone", "good-phone"}
+    outcomes = dict(db.session.execute(select(Delivery.error_code, Delivery.outcome)).all())
+    assert outcomes["UNREGISTERED"] == "dead_token"
+    db.session.expire_all()
+    assert status_of(resident) == NotificationStatus.SENT
+
+
+def test_quota_errors_are_retried_with_backoff_then_succeed(world, fcm):
+    resident = world.users["resident"]
+    device(resident, "phone")
+    notify([resident])
+    fcm.fail_next(429)
+    assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"retry": 1}
+    row = db.session.scalar(select(Notification))
+    assert row.status == NotificationStatus.PENDING and row.attempts == 1
+    assert row.not_before == MORNING + dispatcher.FIRST_RETRY
+    assert dispatcher.dispatch(fcm.sender, now=MORNING + timedelta(seconds=10)) == {}  # not yet
+    assert dispatcher.dispatch(fcm.sender, now=MORNING + timedelta(minutes=1)) == {"sent": 1}
+    assert len(fcm.to("phone")) == 1
+
+
+def test_an_unavailable_service_is_retried_by_the_library_then_by_us(world, fcm):
+    resident = world.users["resident"]
+    device(resident, "phone")
+    notify([resident])
+    fcm.fail_next(503)  # firebase-admin retries a 503 itself, after a short backoff
+    assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"sent": 1}
+    assert fcm.requests == 2
+
+
+def test_failed_after_the_maximum_attempts(world, fcm):
+    resident = world.users["resident"]
+    device(resident, "phone")
+    notify([resident])
+    now = MORNING
+    for _ in range(dispatcher.MAX_ATTEMPTS):
+        fcm.fail_next(429)
+        dispatcher.dispatch(fcm.sender, now=now)
+        now += timedelta(days=1)
+    row = db.session.scalar(select(Notification))
+    assert row.status == NotificationStatus.FAILED and row.attempts == dispatcher.MAX_ATTEMPTS
+    assert fcm.delivered == []
+
+
+def test_nothing_is_lost_while_fcm_is_down(world, fcm):
+    users = [world.users[role] for role in ("resident", "solidaire", "staff")]
+    for user in users:
+        device(user, f"phone-{user.id}")
+    notify(users)
+    fcm.down()
+    now = MORNING
+    for _ in range(2):
+        dispatcher.dispatch(fcm.sender, now=now, first_retry=timedelta(seconds=1))
+        now += timedelta(minutes=1)
+    fcm.down(False)
+    dispatcher.dispatch(fcm.sender, now=now)
+    assert sorted(m["token"] for m in fcm.delivered) == sorted(f"phone-{u.id}" for u in users)
+    assert (
+        db.session.scalar(
+            select(func.count()).where(Notification.status == NotificationStatus.SENT)
+        )
+        == 3
+    )
+
+
+def test_quiet_hours_hold_a_message_until_eight_and_alerts_go_through(world, fcm):
+    resident = world.users["resident"]
+    device(resident, "phone")
+    late = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)  # 23:30 in Paris
+    notify([resident], key="welcome")
+    notify([resident], kind="alert", key="alert:post:9", urgent=True, title="Fuite de gaz")
+    assert dispatcher.dispatch(fcm.sender, now=late) == {"held": 1, "sent": 1}
+    held = db.session.scalar(select(Notification).where(Notification.kind == "welcome"))
+    assert held.not_before == datetime(2026, 12, 3, 7, 0, tzinfo=UTC)  # 08:00 in Paris
+    assert dispatcher.dispatch(fcm.sender, now=datetime(2026, 12, 3, 6, 59, tzinfo=UTC)) == {}
+    assert dispatcher.dispatch(fcm.sender, now=datetime(2026, 12, 3, 7, 0, tzinfo=UTC)) == {
+        "sent": 1
+    }
+
+
+def test_categories_switched_off_are_dropped(world, fcm):
+    resident = world.users["resident"]
+    device(resident, "phone")
+    db.session.add(
+        NotificationPreferences(user_id=resident.id, categories={"loans_and_help": False})
+    )
+    db.session.commit()
+    notify([resident])
+    assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"dropped": 1}
+    assert fcm.delivered == []
