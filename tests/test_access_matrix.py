@@ -515,6 +515,44 @@ NEWS = [
 
 MATRIX += NEWS
 
+PUSH = [
+    Row(
+        "POST",
+        "/api/v1/devices",
+        lambda w: "/api/v1/devices",
+        statuses(401, 201, 201, 201, 201, 201, 201),
+        lambda w: {"token": "fcm-token-of-this-phone", "platform": "android", "locale": "fr"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/devices/<int:device_id>",
+        lambda w: f"/api/v1/devices/{w.device.id}",
+        # The resident's phone: only its owner removes it.
+        statuses(401, 204, 404, 404, 404, 404, 404),
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/notification-preferences",
+        lambda w: "/api/v1/me/notification-preferences",
+        SIGNED_IN_OK,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/me/notification-preferences",
+        lambda w: "/api/v1/me/notification-preferences",
+        SIGNED_IN_OK,
+        lambda w: {"categories": {"bookings": False}, "quiet_start": "22:00"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/notifications/stats",
+        lambda w: "/api/v1/notifications/stats",
+        statuses(401, 403, 403, 403, 200, 200, 200),
+    ),
+]
+
+MATRIX += PUSH
+
 
 def test_every_endpoint_is_in_the_matrix(app):
     served = {

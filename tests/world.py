@@ -19,6 +19,7 @@ from models import (
     Building,
     CalendarFeed,
     Closure,
+    Device,
     HelpExchange,
     InviteCode,
     Landlord,
@@ -84,6 +85,7 @@ class World:
     event: Post | None = None  # the resident's party, for the residence, in five days
     poll: Post | None = None  # the solidaire's poll on the garden's hours
     announcement: Post | None = None  # the landlord's, about the lift
+    device: Device | None = None  # the resident's phone
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, role: str) -> dict:
@@ -237,6 +239,9 @@ def build_world() -> World:
         users,
     )
     world.tokens = {role: accounts.issue_token(u, "test phone") for role, u in users.items()}
+    world.device = Device(user_id=resident.id, token="fcm-nadia", platform="android")
+    db.session.add(world.device)
+    db.session.commit()
     soon = datetime.now(PARIS) + timedelta(days=5)
     world.event = posts.publish_post(
         resident,
