@@ -15,7 +15,9 @@ run: system-run $(VENV)/.dev $(CATALOGS)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask palier demo
 	@echo "Palier on http://127.0.0.1:5000 (API docs: http://127.0.0.1:5000/api/docs)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@# The scheduler (background jobs, the log sender for notifications) runs beside the server.
+	$(BIN)/flask palier scheduler & scheduler=$$!; trap "kill $$scheduler" EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: system-test $(VENV)/.dev $(CATALOGS)
 	$(BIN)/ruff check .

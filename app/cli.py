@@ -1,9 +1,12 @@
 """`flask palier ...` commands."""
 
+import logging
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.scheduler import run_scheduler
 from notifications import dispatcher
 from notifications.senders import sender_from_config
 from services import demo
@@ -25,6 +28,13 @@ def dispatch_command():
     """Send the notifications that are due, once."""
     counts = dispatcher.dispatch(sender_from_config(current_app.config))
     click.echo(f"dispatched: {counts}")
+
+
+@palier.command("scheduler")
+def scheduler_command():
+    """Run the background jobs (one such process per deployment; see app/scheduler.py)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_scheduler(current_app._get_current_object())
 
 
 @palier.group("notifications")

@@ -39,6 +39,8 @@ class Config:
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute"
     REGISTER_RATE_LIMIT_PER_IP = "10 per hour"
 
+    SCHEDULER_DISPATCH_SECONDS = int(os.environ.get("SCHEDULER_DISPATCH_SECONDS", "5"))
+
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
 

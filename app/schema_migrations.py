@@ -4,7 +4,7 @@ from geoalchemy2 import alembic_helpers
 
 from models.base import UTCDateTime
 
-# Tables that PostGIS and SpatiaLite keep for themselves, which the models do not declare.
+# Tables that PostGIS, SpatiaLite and APScheduler keep for themselves, not declared as models.
 EXTENSION_TABLES = {
     "spatial_ref_sys",
     "geography_columns",
@@ -14,6 +14,7 @@ EXTENSION_TABLES = {
     "KNN2",
     "SpatialIndex",
     "data_licenses",
+    "scheduler_jobs",  # APScheduler's job store (app/scheduler.py)
 }
 EXTENSION_TABLE_PREFIXES = (
     "geometry_columns",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models import (
     Booking,
+    Device,
     BookingStatus,
     Building,
     ExchangeStatus,
@@ -125,6 +126,8 @@ def load_demo() -> None:
         if user is None:
             user = accounts.register(email, DEMO_PASSWORD, name)
         users[email.split("@")[0]] = user
+        # A phone each, so that `make run` shows the log sender delivering notifications.
+        _get_or_add(Device, token=f"demo-phone-{email}", user_id=user.id, platform="android")
         if index is None:
             _get_or_add(LandlordStaff, user_id=user.id, landlord_id=landlord.id)
         else:

@@ -1,0 +1,66 @@
+"""The scheduler's jobs: each runs one service function inside the app, and is idempotent.
+
+They are module-level functions so that APScheduler's database job store can name them.
+"""
+
+import logging
+
+from flask import Flask
+
+from models import db
+from notifications import dispatcher
+from notifications.senders import sender_from_config
+from services import bookings, loans, posts
+
+log = logging.getLogger("palier.jobs")
+_app: Flask | None = None
+_sender = None
+
+
+def bind(app: Flask) -> None:
+    global _app, _sender
+    _app = app
+    _sender = sender_from_config(app.config)
+
+
+def _run(name: str, work) -> None:
+    with _app.app_context():
+        try:
+            result = work()
+            log.info("job %s ran: %s", name, result)
+        finally:
+            db.session.remove()
+
+
+def dispatch_notifications() -> None:
+    _run("dispatch_notifications", lambda: dispatcher.dispatch(_sender))
+
+
+def remind_and_mark_loans() -> None:
+    _run("remind_and_mark_loans", lambda: (loans.send_due_reminders(), loans.mark_overdue_loans()))
+
+
+def remind_bookings() -> None:
+    _run("remind_bookings", bookings.send_booking_reminders)
+
+
+def publish_scheduled_posts() -> None:
+    _run("publish_scheduled_posts", posts.publish_due_posts)
+
+
+def remind_events_and_close_polls() -> None:
+    _run(
+        "remind_events_and_close_polls",
+        lambda: (posts.send_event_reminders(), posts.tell_closed_polls()),
+    )
+
+
+# job, seconds between runs (the dispatcher's is a setting: every few seconds).
+# The monthly report job will join these with a cron trigger (1st of the month, Europe/Paris).
+SCHEDULE = (
+    (dispatch_notifications, "SCHEDULER_DISPATCH_SECONDS"),
+    (remind_and_mark_loans, 3600),
+    (remind_bookings, 300),
+    (publish_scheduled_posts, 60),
+    (remind_events_and_close_polls, 300),
+)
