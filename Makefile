@@ -9,7 +9,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresq
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format messages system-run system-test bench-feed
+.PHONY: run test lint format messages system-run system-test bench-feed bench-push
 
 run: system-run $(VENV)/.dev $(CATALOGS)
 	$(BIN)/flask db upgrade
@@ -27,6 +27,10 @@ test: system-test $(VENV)/.dev $(CATALOGS)
 # Feed throughput against a bare SQL endpoint (issue figures; not part of `make test`).
 bench-feed: system-test $(VENV)/.dev $(CATALOGS)
 	scripts/test-postgres.sh $(BIN)/python -m bench.feed
+
+# One alert to 10,000 phones through the fake FCM server, against bare HTTP posts.
+bench-push: system-test $(VENV)/.dev $(CATALOGS)
+	scripts/test-postgres.sh $(BIN)/python -m bench.push
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from models import (
     Booking,
-    Device,
     BookingStatus,
     Building,
+    Device,
     ExchangeStatus,
     HelpExchange,
     InviteCode,
