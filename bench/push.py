@@ -93,7 +93,8 @@ def main() -> None:
 
     print(f"\none urgent alert, {MEMBERS} members, {sent} phones, fake FCM on 127.0.0.1")
     print(
-        f"palier dispatcher  {palier_seconds:6.1f} s   {sent / palier_seconds:7.0f} messages/s   peak memory {peak_mb:.0f} MB"
+        f"palier dispatcher  {palier_seconds:6.1f} s   {sent / palier_seconds:7.0f} messages/s   "
+        f"peak memory {peak_mb:.0f} MB"
     )
     print(f"bare HTTP posts    {bare_seconds:6.1f} s   {sent / bare_seconds:7.0f} messages/s")
     print(f"ratio palier/bare: {(sent / palier_seconds) / (sent / bare_seconds):.2f}")
