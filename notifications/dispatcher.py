@@ -58,7 +58,10 @@ def dispatch(
             break
         _dispatch_batch(sender, rows, now, first_retry, counts)
         db.session.commit()  # the batch is recorded: only the next one can be in flight
-        log.info("dispatch: %d rows, %s", len(rows), dict(sorted(counts.items())))
+    if counts:
+        log.info(
+            "dispatch: %s", ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+        )
     return dict(counts)
 
 
