@@ -109,10 +109,6 @@ def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
             message_id, title, body, link, urgent, link if kind in COLLAPSING else None
         )
         _send_group(sender, message, members, devices, counts, now, first_retry)
-    db.session.commit()
-    if rows:
-        log.info("dispatch: %d rows, %s", len(rows), dict(sorted(counts.items())))
-    return dict(counts)
 
 
 def notification_stats(now: datetime | None = None) -> dict:
