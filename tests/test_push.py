@@ -24,8 +24,9 @@ MORNING = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def empty_outbox(world):
-    """The world's own notifications (its announcement) are not these tests' business."""
+    """The world's own notifications (its announcement) and phone are not these tests' business."""
     db.session.execute(delete(Notification))
+    db.session.execute(delete(Device))
     db.session.commit()
 
 
