@@ -38,6 +38,7 @@ class Config:
     LOGIN_RATE_LIMIT_PER_IP = "20 per minute"
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute"
     REGISTER_RATE_LIMIT_PER_IP = "10 per hour"
+    REGISTER_RATE_LIMIT_PER_ACCOUNT = "3 per hour"
 
     SCHEDULER_DISPATCH_SECONDS = int(os.environ.get("SCHEDULER_DISPATCH_SECONDS", "5"))
 

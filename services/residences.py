@@ -48,6 +48,19 @@ def create_residence(user: User, data: dict) -> Residence:
     return residence
 
 
+def update_residence(user: User, residence_id: int, changes: dict) -> Residence:
+    """Staff: rename, move the address, change the time zone, or let solidaires manage spaces."""
+    residence = scoping.get_managed_residence(user, residence_id)
+    if "time_zone" in changes:
+        _check_time_zone(changes["time_zone"])
+    for field in ("name", "address", "time_zone", "solidaires_manage_spaces"):
+        if field in changes:
+            value = changes[field]
+            setattr(residence, field, value.strip() if isinstance(value, str) else value)
+    db.session.commit()
+    return residence
+
+
 def add_building(user: User, residence_id: int, data: dict) -> Building:
     residence = scoping.get_managed_residence(user, residence_id)
     name = data["name"].strip()

@@ -101,6 +101,13 @@ MATRIX = [
         IN_HOME,
     ),
     Row(
+        "PATCH",
+        "/api/v1/residences/<int:residence_id>",
+        lambda w: f"/api/v1/residences/{w.home.id}",
+        STAFF_OF_HOME,
+        lambda w: {"solidaires_manage_spaces": True},
+    ),
+    Row(
         "POST",
         "/api/v1/residences/<int:residence_id>/buildings",
         lambda w: f"/api/v1/residences/{w.home.id}/buildings",

@@ -118,6 +118,13 @@ def test_register_is_rate_limited_per_address(client, app):
     assert user_count() == limit
 
 
+def test_register_is_rate_limited_per_account(client, app):
+    limit = int(app.config["REGISTER_RATE_LIMIT_PER_ACCOUNT"].split()[0])
+    answers = [register(client, email="Same@Example.org").status_code for _ in range(limit + 1)]
+    assert answers == [201] + [409] * (limit - 1) + [429]
+    assert register(client, email="other@example.org").status_code == 201
+
+
 def test_bad_registrations_write_nothing(client):
     cases = [
         ({"email": "not-an-email"}, "email"),
@@ -127,8 +134,8 @@ def test_bad_registrations_write_nothing(client):
         ({"locale": "de"}, "locale"),
         ({"is_platform_admin": True}, "is_platform_admin"),
     ]
-    for overrides, field in cases:
-        response = register(client, **overrides)
+    for number, (overrides, field) in enumerate(cases):
+        response = register(client, **{"email": f"bad{number}@example.org", **overrides})
         assert response.status_code == 422, overrides
         assert field in response.json["errors"], response.json
     assert user_count() == 0

@@ -364,8 +364,12 @@ def test_space_management(client, world):
         ).status_code
         == 403
     )
-    world.home.solidaires_manage_spaces = True
-    db.session.commit()
+    allowed = client.patch(
+        f"/api/v1/residences/{world.home.id}",
+        json={"solidaires_manage_spaces": True},
+        headers=world.headers("staff"),
+    )
+    assert allowed.json["solidaires_manage_spaces"] is True
     assert (
         client.patch(
             f"/api/v1/spaces/{world.room.id}",

@@ -180,3 +180,12 @@ def test_building_count_unchanged_by_refused_building(client, world):
     )
     assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Building)) == before
+
+
+def test_staff_change_a_residence_and_bad_changes_are_refused(client, world):
+    url = f"/api/v1/residences/{world.home.id}"
+    changed = client.patch(url, json={"name": " Les Tilleuls II "}, headers=world.headers("staff"))
+    assert changed.json["name"] == "Les Tilleuls II"
+    refused = client.patch(url, json={"time_zone": "Mars/Olympus"}, headers=world.headers("staff"))
+    assert refused.status_code == 422 and "time_zone" in refused.json["errors"]
+    assert client.patch(url, json={"name": ""}, headers=world.headers("staff")).status_code == 422

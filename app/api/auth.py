@@ -20,6 +20,7 @@ blp = Blueprint("auth", __name__, description="Accounts and sign-in")
 
 @blp.route("/auth/register", methods=["POST"])
 @rate_limits.register_per_ip
+@rate_limits.register_per_account
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
 def register(data):

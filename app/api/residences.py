@@ -16,6 +16,7 @@ from app.schemas.residences import (
     MembershipUpdateSchema,
     NearbyArgs,
     NearbyListSchema,
+    ResidenceChangesSchema,
     ResidencePageSchema,
     ResidenceSchema,
 )
@@ -47,6 +48,15 @@ def create_residence(data):
 @blp.response(200, ResidenceSchema)
 def get_residence(residence_id):
     return scoping.get_residence(signed_in_user(), residence_id)
+
+
+@blp.route("/residences/<int:residence_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(ResidenceChangesSchema)
+@blp.response(200, ResidenceSchema)
+def update_residence(changes, residence_id):
+    """Staff: change the residence, or let its solidaires manage the shared spaces."""
+    return residences.update_residence(signed_in_user(), residence_id, changes)
 
 
 @blp.route("/residences/<int:residence_id>/buildings", methods=["POST"])

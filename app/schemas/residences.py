@@ -32,6 +32,16 @@ class ResidenceSchema(ApiSchema):
         ("Point",), metadata={"description": "Defaults to a point of the footprint."}
     )
     buildings = fields.List(fields.Nested(BuildingSchema), dump_only=True)
+    solidaires_manage_spaces = fields.Boolean(dump_only=True)
+
+
+class ResidenceChangesSchema(ApiSchema):
+    name = text(200)
+    address = text(300)
+    time_zone = fields.String()
+    solidaires_manage_spaces = fields.Boolean(
+        metadata={"description": "Let the residence's solidaires manage its shared spaces"}
+    )
 
 
 ResidencePageSchema = page_of(ResidenceSummarySchema, "ResidencePage")
