@@ -28,6 +28,7 @@ from services.errors import Conflict, Forbidden, InvalidInput, NotFound, field_e
 from services.local_time import format_duration, minutes_of_day, parse_clock, wall_clock
 from services.pagination import Page, paginate
 from services.spaces import can_manage_spaces, get_space, managed_space
+from services.transitions import wrong_state
 
 EXCLUSION_VIOLATION = "23P01"
 HOLDING = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
@@ -140,11 +141,7 @@ def cancel_booking(
     """The member cancels until the deadline; those who manage spaces, any time, saying why."""
     booking = get_booking(user, booking_id)
     if booking.status not in HOLDING:
-        raise Conflict(
-            "This action is not possible now: the current state is %(status)s.",
-            status=booking.status.value,
-            extra={"current_status": booking.status.value},
-        )
+        raise wrong_state(booking)
     if booking.member_id == user.id:
         deadline = booking.starts_at - timedelta(minutes=booking.space.cancellation_deadline_min)
         if (now or utcnow()) > deadline:
@@ -402,11 +399,7 @@ def _pending_for_moderator(user: User, booking_id: int) -> Booking:
     if not scoping.can_moderate(user, booking.residence_id):
         raise Forbidden("Only the residence's staff and solidaires can approve bookings.")
     if booking.status != BookingStatus.PENDING:
-        raise Conflict(
-            "This action is not possible now: the current state is %(status)s.",
-            status=booking.status.value,
-            extra={"current_status": booking.status.value},
-        )
+        raise wrong_state(booking)
     return booking
 
 

@@ -46,6 +46,7 @@ from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, p
 
 STAFF_KINDS = (PostKind.ANNOUNCEMENT, PostKind.ALERT)
 DEFAULT_RADIUS_M = 1000
+EVENT_REMINDER_AHEAD = timedelta(days=1)
 
 
 @dataclass
@@ -278,7 +279,7 @@ def reach(user: User, post_id: int) -> tuple[int, int]:
     return post.targeted_count, opened
 
 
-def send_event_reminders(now: datetime | None = None, ahead=None) -> int:
+def send_event_reminders(now: datetime | None = None) -> int:
     """Remind members going (or maybe going) to an event starting within a day; once."""
     now = now or utcnow()
     events = db.session.scalars(
@@ -287,7 +288,7 @@ def send_event_reminders(now: datetime | None = None, ahead=None) -> int:
             Post.published_at.is_not(None),
             Post.reminder_sent_at.is_(None),
             Post.starts_at > now,
-            Post.starts_at <= now + (ahead or timedelta(days=1)),
+            Post.starts_at <= now + EVENT_REMINDER_AHEAD,
         )
     ).all()
     for event in events:

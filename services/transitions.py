@@ -15,6 +15,15 @@ class Transition:
     target: object  # the state it leads to
 
 
+def wrong_state(row) -> Conflict:
+    """The 409 for an action that the row's current state does not allow, naming that state."""
+    return Conflict(
+        "This action is not possible now: the current state is %(status)s.",
+        status=row.status.value,
+        extra={"current_status": row.status.value},
+    )
+
+
 def apply_transition(
     row, side: str, transition: Transition, refusals: dict[str, str], guard=None
 ) -> None:
@@ -24,11 +33,7 @@ def apply_transition(
     if transition.actor not in (side, EITHER):
         raise Forbidden(refusals[transition.actor])
     if row.status not in transition.sources:
-        raise Conflict(
-            "This action is not possible now: the current state is %(status)s.",
-            status=row.status.value,
-            extra={"current_status": row.status.value},
-        )
+        raise wrong_state(row)
     if guard is not None:
         guard(row)
     row.status = transition.target

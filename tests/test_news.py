@@ -372,8 +372,7 @@ def test_comments_reactions_and_the_authors_notice(client, world):
 
 
 def test_event_reminders(world):
-    from services.posts import send_event_reminders
-
     posts.answer_event(world.users["solidaire"], world.event.id, "going")
-    assert send_event_reminders(world.event.starts_at - timedelta(hours=3)) == 1
-    assert send_event_reminders(world.event.starts_at - timedelta(hours=2)) == 0
+    assert posts.send_event_reminders(world.event.starts_at - timedelta(days=2)) == 0  # too early
+    assert posts.send_event_reminders(world.event.starts_at - timedelta(hours=3)) == 1
+    assert posts.send_event_reminders(world.event.starts_at - timedelta(hours=2)) == 0  # once
