@@ -31,9 +31,10 @@ def create_app(config=None) -> Flask:
     login_manager.init_app(app)
     api.init_app(app)
 
-    from app import auth, cli
+    from app import auth, cli, transactions
     from app.api import register_api
 
+    transactions.init_app(app)
     auth.init_app(app)
     register_api(app)
     cli.init_app(app)

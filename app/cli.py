@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.scheduler import run_scheduler
+from app.transactions import unit_of_work
 from notifications import dispatcher
 from notifications.senders import sender_from_config
 from services import demo
@@ -17,7 +18,8 @@ palier = AppGroup("palier", help="Palier's own commands.")
 @palier.command("demo")
 def load_demo_command():
     """Load the demo landlord, residences and accounts (safe to run again)."""
-    demo.load_demo()
+    with unit_of_work():
+        demo.load_demo()
     click.echo(f"Demo data loaded. Accounts (password: {demo.DEMO_PASSWORD}):")
     for email, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {email:<32} {role}")

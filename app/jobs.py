@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 
+from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
 from notifications.senders import sender_from_config
@@ -26,7 +27,8 @@ def bind(app: Flask) -> None:
 def _run(name: str, work) -> None:
     with _app.app_context():
         try:
-            result = work()
+            with unit_of_work():
+                result = work()
             log.info("job %s ran: %s", name, result)
         finally:
             db.session.remove()

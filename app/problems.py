@@ -29,6 +29,7 @@ TITLES = {
     422: lazy_gettext("Invalid input"),
     429: lazy_gettext("Too many requests"),
     500: lazy_gettext("Internal server error"),
+    503: lazy_gettext("Service unavailable"),
 }
 
 DETAILS = {
@@ -41,6 +42,7 @@ DETAILS = {
     422: lazy_gettext("Some fields are not valid."),
     429: lazy_gettext("Too many attempts. Please wait a moment and try again."),
     500: lazy_gettext("Something went wrong on our side. Please try again later."),
+    503: lazy_gettext("The service is briefly unavailable. Please try again in a moment."),
 }
 
 

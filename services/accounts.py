@@ -41,7 +41,7 @@ def register(email: str, password: str, display_name: str, locale: str = "fr") -
         locale=locale,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -92,7 +92,7 @@ def issue_token(user: User, device_name: str) -> str:
     db.session.add(
         ApiToken(user=user, device_name=device_name, token_hash=_digest(secret), last_used_at=now)
     )
-    db.session.commit()
+    db.session.flush()
     return secret
 
 
@@ -108,7 +108,7 @@ def token_for_secret(secret: str) -> ApiToken | None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return token
 
 
@@ -116,7 +116,7 @@ def revoke_token(token: ApiToken) -> None:
     """Sign a device out: its token stops working and the phone stops receiving notifications."""
     token.revoked_at = utcnow()
     db.session.execute(delete(Device).where(Device.api_token_id == token.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def update_profile(user: User, changes: dict) -> User:
@@ -124,7 +124,7 @@ def update_profile(user: User, changes: dict) -> User:
         user.display_name = changes["display_name"].strip()
     if "locale" in changes:
         user.locale = changes["locale"]
-    db.session.commit()
+    db.session.flush()
     return user
 
 

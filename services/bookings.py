@@ -5,6 +5,7 @@ a 422 naming the rule and the limit; an overlap (cleaning buffer included) is a 
 interval already taken. PostgreSQL's exclusion constraint settles races between connections.
 """
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -53,14 +54,14 @@ def book_space(
     status = BookingStatus.PENDING if space.approval_required else BookingStatus.CONFIRMED
     booking = new_booking(space, user, starts_at, ends_at, purpose, people, status)
     _check_free(booking)
-    db.session.add(booking)
-    _flush_or_conflict(booking)
+    with _savepoint_or_conflict(booking):
+        db.session.add(booking)
     if booking.status == BookingStatus.CONFIRMED:
         _notify([user], booking, "booking_confirmed")
     else:
         _notify([user], booking, "booking_pending")
         _notify(_approvers(space), booking, "booking_to_approve")
-    db.session.commit()
+    db.session.flush()
     return booking
 
 
@@ -118,11 +119,11 @@ def list_space_bookings(user: User, space_id: int, status: str | None, cursor, l
 def approve_booking(user: User, booking_id: int) -> Booking:
     booking = _pending_for_moderator(user, booking_id)
     _check_free(booking)
-    booking.status = BookingStatus.CONFIRMED
-    _decided(booking, user, None)
-    _flush_or_conflict(booking)
+    with _savepoint_or_conflict(booking):
+        booking.status = BookingStatus.CONFIRMED
+        _decided(booking, user, None)
     _notify([booking.member], booking, "booking_approved")
-    db.session.commit()
+    db.session.flush()
     return booking
 
 
@@ -131,7 +132,7 @@ def decline_booking(user: User, booking_id: int, reason: str) -> Booking:
     booking.status = BookingStatus.DECLINED
     _decided(booking, user, reason)
     _notify([booking.member], booking, "booking_declined", reason=reason)
-    db.session.commit()
+    db.session.flush()
     return booking
 
 
@@ -160,7 +161,7 @@ def cancel_booking(
         _decided(booking, user, reason.strip())
         _notify([booking.member], booking, "booking_cancelled_by_staff", reason=reason.strip())
     booking.status_changed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return booking
 
 
@@ -206,18 +207,17 @@ def book_series(
                 "until", "At most %(count)s weeks at once.", count=MAX_SERIES_OCCURRENCES
             )
     if conflicts and not skip_conflicts:
-        db.session.expunge_all()
         raise Conflict(
             "Some dates are not free: choose to skip them, or change the series.",
             extra={"conflicting_dates": [d.isoformat() for d in conflicts]},
         )
     series = BookingSeries(space=space, created_by_id=user.id, purpose=purpose.strip())
-    db.session.add(series)
-    for booking in planned:
-        booking.series = series
-        db.session.add(booking)
-    _flush_or_conflict(planned[0] if planned else None)
-    db.session.commit()
+    with _savepoint_or_conflict(planned[0] if planned else None):
+        db.session.add(series)
+        for booking in planned:
+            booking.series = series
+            db.session.add(booking)
+    db.session.flush()
     return series, planned, conflicts
 
 
@@ -235,7 +235,7 @@ def send_booking_reminders(now: datetime | None = None) -> int:
     for booking in due:
         booking.reminder_sent_at = now
         _notify([booking.member], booking, "booking_reminder")
-    db.session.commit()
+    db.session.flush()
     return len(due)
 
 
@@ -382,11 +382,14 @@ def _taken(taken: Booking) -> Conflict:
     )
 
 
-def _flush_or_conflict(booking: Booking | None) -> None:
+@contextmanager
+def _savepoint_or_conflict(booking: Booking | None):
+    """Write in a savepoint; if a confirmed booking committed meanwhile holds the time (the
+    exclusion constraint), only this step is undone and a 409 names the booking in the way."""
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            yield
     except IntegrityError as error:
-        db.session.rollback()
         if getattr(error.orig, "sqlstate", None) != EXCLUSION_VIOLATION or booking is None:
             raise
         # Another confirmed booking committed first: name it.

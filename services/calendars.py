@@ -37,7 +37,7 @@ def revoke_feed(user: User, feed_id: int) -> None:
     if feed is None:
         raise NotFound("This calendar address does not exist or was revoked.")
     feed.revoked_at = feed.revoked_at or utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def render_feed(secret: str) -> bytes:
@@ -95,7 +95,7 @@ def _create(feed: CalendarFeed) -> tuple[CalendarFeed, str]:
     secret = secrets.token_urlsafe(24)
     feed.token_hash = _digest(secret)
     db.session.add(feed)
-    db.session.commit()
+    db.session.flush()
     return feed, secret
 
 

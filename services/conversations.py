@@ -46,7 +46,7 @@ def post_message(user: User, deal_kind: str, deal_id: int, body: str) -> Message
         key=f"message:{message.id}",
         link=f"palier://{deal_kind}s/{deal.id}/messages",
     )
-    db.session.commit()
+    db.session.flush()
     return message
 
 
@@ -60,11 +60,10 @@ def thank(user: User, deal_kind: str, deal_id: int, text: str) -> Thanks:
     thanks = Thanks(
         author=user, recipient_id=other.id, text=text.strip(), **{f"{deal_kind}_id": deal.id}
     )
-    db.session.add(thanks)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(thanks)
     except IntegrityError:
-        db.session.rollback()
         raise Conflict("You have already said thank you for this.") from None
     outbox.enqueue(
         [other],
@@ -73,7 +72,7 @@ def thank(user: User, deal_kind: str, deal_id: int, text: str) -> Thanks:
         key=f"thanks:{thanks.id}",
         link=f"palier://{deal_kind}s/{deal.id}",
     )
-    db.session.commit()
+    db.session.flush()
     return thanks
 
 

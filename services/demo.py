@@ -136,11 +136,11 @@ def load_demo() -> None:
             membership.role = role
             membership.status = MembershipStatus.ACTIVE
             membership.building_id = residence.buildings[0].id
-    db.session.commit()
+    db.session.flush()
     listings = {spec[3]: _listing(users, *spec) for spec in LISTINGS}
     _life_of_the_residence(users, listings)
     _spaces_and_bookings(residences[0], users)
-    db.session.commit()
+    db.session.flush()
     _news(residences[0], users)
 
 

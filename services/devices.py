@@ -22,7 +22,7 @@ def register_device(user: User, api_token: ApiToken | None, data: dict) -> Devic
     device.app_version = data.get("app_version")
     device.locale = data.get("locale")
     device.last_seen_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return device
 
 
@@ -33,7 +33,7 @@ def remove_device(user: User, device_id: int) -> None:
     if device is None:
         raise NotFound("This device does not exist.")
     db.session.delete(device)
-    db.session.commit()
+    db.session.flush()
 
 
 def get_preferences(user: User) -> dict:
@@ -71,5 +71,5 @@ def set_preferences(user: User, data: dict) -> dict:
             if minutes >= 1440:
                 raise field_error(field, "Hours are written HH:MM, from 00:00 to 24:00.")
             setattr(row, column, minutes)
-    db.session.commit()
+    db.session.flush()
     return get_preferences(user)

@@ -69,7 +69,7 @@ def propose_exchange(user: User, listing_id: int, message: str = "") -> HelpExch
     db.session.add(exchange)
     db.session.flush()
     _notify(exchange, listing.owner, "exchange_proposed")
-    db.session.commit()
+    db.session.flush()
     return exchange
 
 
@@ -115,19 +115,19 @@ def _transition(user: User, exchange_id: int, action: str) -> HelpExchange:
     was_reserved = exchange.status == ExchangeStatus.ACCEPTED
     transition = TRANSITIONS[action]
     reserving = exchange.exclusive and transition.target == ExchangeStatus.ACCEPTED
-    apply_transition(exchange, side, transition, REFUSALS, _check_gift_free if reserving else None)
+    guard = _check_gift_free if reserving else None
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            apply_transition(exchange, side, transition, REFUSALS, guard)
     except IntegrityError:
         # The unique index on gifts: another reservation committed first.
-        db.session.rollback()
         raise Conflict("This gift is already reserved for someone else.") from None
     if exchange.exclusive:
         _follow_gift(exchange, was_reserved)
     if action in NOTICES:
         side_told, kind = NOTICES[action]
         _notify(exchange, exchange.member if side_told == MEMBER else exchange.owner, kind)
-    db.session.commit()
+    db.session.flush()
     return exchange
 
 

@@ -44,7 +44,7 @@ def create_invite_code(
         max_uses=max_uses,
     )
     db.session.add(invite)
-    db.session.commit()
+    db.session.flush()
     return invite
 
 
@@ -61,7 +61,7 @@ def revoke_invite_code(user: User, residence_id: int, invite_id: int) -> InviteC
     )
     if invite.revoked_at is None:
         invite.revoked_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     return invite
 
 
@@ -99,7 +99,7 @@ def join_with_code(user: User, code: str) -> Membership:
         key=f"welcome:{membership.id}:{membership.joined_at.isoformat()}",
         link=f"palier://residences/{invite.residence_id}",
     )
-    db.session.commit()
+    db.session.flush()
     return membership
 
 

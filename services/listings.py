@@ -49,7 +49,7 @@ def create_listing(user: User, data: dict) -> Listing:
         scope=scope,
     )
     db.session.add(listing)
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -76,7 +76,7 @@ def update_listing(user: User, listing_id: int, changes: dict) -> Listing:
             setattr(listing, field, changes[field])
     if "status" in changes:
         listing.status = ListingStatus(changes["status"])
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -126,8 +126,8 @@ def remove_photo(user: User, listing_id: int, photo_id: int) -> None:
     if photo is None:
         raise NotFound("This photo does not exist.")
     listing.photos.remove(photo)
-    db.session.commit()
-    photos.delete_photo(photo.filename)
+    db.session.flush()
+    photos.drop_photo(photo.filename)
 
 
 def _owned_listing(user: User, listing_id: int) -> Listing:

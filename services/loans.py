@@ -68,7 +68,7 @@ def request_loan(
     db.session.add(loan)
     db.session.flush()
     _notify(loan, listing.owner, "loan_requested")
-    db.session.commit()
+    db.session.flush()
     return loan
 
 
@@ -117,7 +117,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
             loan.due_reminder_sent_at = utcnow()
             _notify(loan, loan.borrower, "loan_due_tomorrow")
             count += 1
-    db.session.commit()
+    db.session.flush()
     return count
 
 
@@ -130,7 +130,7 @@ def mark_overdue_loans(now: datetime | None = None) -> int:
             _notify(loan, loan.borrower, "loan_overdue_borrower")
             _notify(loan, loan.owner, "loan_overdue_owner")
             count += 1
-    db.session.commit()
+    db.session.flush()
     return count
 
 
@@ -139,20 +139,20 @@ def _transition(user: User, loan_id: int, action: str) -> Loan:
     side = OWNER if loan.owner_id == user.id else BORROWER
     transition = TRANSITIONS[action]
     guard = _check_free if transition.target == LoanStatus.ACCEPTED else None
-    apply_transition(loan, side, transition, REFUSALS, guard)
     try:
-        db.session.flush()
+        # A savepoint: losing a race to another acceptance undoes this step only.
+        with db.session.begin_nested():
+            apply_transition(loan, side, transition, REFUSALS, guard)
     except IntegrityError as error:
         # Another acceptance of overlapping days committed first (PostgreSQL's exclusion).
-        db.session.rollback()
         if getattr(error.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
-        _check_free(db.session.get(Loan, loan_id))
+        _check_free(loan)
         raise
     if action in NOTICES:
         side, kind = NOTICES[action]
         _notify(loan, loan.borrower if side == BORROWER else loan.owner, kind)
-    db.session.commit()
+    db.session.flush()
     return loan
 
 

@@ -46,5 +46,5 @@ def update_membership(
         membership.role = MembershipRole(changes["role"])
     if "status" in changes:
         membership.status = MembershipStatus(changes["status"])
-    db.session.commit()
+    db.session.flush()
     return membership

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from models import db
 from services.errors import Conflict, field_error
@@ -48,6 +50,7 @@ def store_photo(data: bytes, field: str = "photo") -> StoredPhoto:
     folder.mkdir(parents=True, exist_ok=True)
     # Saved without `exif=`: Pillow writes no EXIF (and so no GPS position) unless asked.
     image.save(folder / filename, format=image_format, quality=85)
+    db.session.info.setdefault(WRITTEN, []).append(filename)
     return StoredPhoto(filename, image.width, image.height)
 
 
@@ -62,15 +65,39 @@ def attach(collection: list, data: bytes, make_row):
         position=position, filename=stored.filename, width=stored.width, height=stored.height
     )
     db.session.add(row)
-    try:
-        db.session.commit()
-    except Exception:
-        delete_photo(stored.filename)  # no file left behind a row that was not written
-        raise
+    db.session.flush()
     return row
 
 
-def delete_photo(filename: str) -> None:
+def drop_photo(filename: str) -> None:
+    """Remove a photo's file once the unit of work that deleted its row has committed."""
+    db.session.info.setdefault(DROPPED, []).append(filename)
+
+
+# Files follow the unit of work: a photo stored by a unit that is rolled back is removed, and
+# one dropped by a unit is removed only once that unit committed, so no row points at nothing.
+WRITTEN, DROPPED = "palier.photos_written", "palier.photos_dropped"
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_dropped_files(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop(WRITTEN, None)
+    for filename in session.info.pop(DROPPED, ()):
+        _delete_file(filename)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_files_of_undone_work(session: Session, transaction) -> None:
+    if transaction.parent is not None:
+        return
+    session.info.pop(DROPPED, None)
+    for filename in session.info.pop(WRITTEN, ()):
+        _delete_file(filename)
+
+
+def _delete_file(filename: str) -> None:
     (upload_folder() / filename).unlink(missing_ok=True)
 
 

@@ -97,7 +97,7 @@ def publish_post(user: User, data: dict, now: datetime | None = None) -> Post:
     _set_targets(user, post, data)
     if post.publish_at <= now:
         _publish(post, now)
-    db.session.commit()
+    db.session.flush()
     return post
 
 
@@ -111,7 +111,7 @@ def publish_due_posts(now: datetime | None = None) -> int:
     ).all()
     for post in due:
         _publish(post, now)
-    db.session.commit()
+    db.session.flush()
     return len(due)
 
 
@@ -197,7 +197,7 @@ def add_comment(user: User, post_id: int, body: str) -> Comment:
             key=f"comment:{comment.id}",
             link=f"palier://posts/{post.id}",
         )
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -212,7 +212,7 @@ def react(user: User, post_id: int, kind: str | None) -> None:
         db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
     else:
         reaction.kind = kind
-    db.session.commit()
+    db.session.flush()
 
 
 def answer_event(user: User, post_id: int, answer: str) -> None:
@@ -236,7 +236,7 @@ def answer_event(user: User, post_id: int, answer: str) -> None:
         db.session.add(EventRsvp(post_id=post.id, user_id=user.id, answer=Rsvp(answer)))
     else:
         rsvp.answer = Rsvp(answer)
-    db.session.commit()
+    db.session.flush()
 
 
 def vote(user: User, post_id: int, option_id: int, now: datetime | None = None) -> None:
@@ -248,14 +248,13 @@ def vote(user: User, post_id: int, option_id: int, now: datetime | None = None) 
     if option_id not in {option.id for option in post.options}:
         raise field_error("option_id", "This option is not one of the poll's.")
     current = db.session.get(Vote, (post.id, user.id))
-    if current is None:
-        db.session.add(Vote(post_id=post.id, user_id=user.id, option_id=option_id))
-    else:
-        current.option_id = option_id
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            if current is None:
+                db.session.add(Vote(post_id=post.id, user_id=user.id, option_id=option_id))
+            else:
+                current.option_id = option_id
     except IntegrityError:  # a second vote of the same member raced this one
-        db.session.rollback()
         raise Conflict("Your vote was already being recorded; try again.") from None
 
 
@@ -263,11 +262,11 @@ def mark_read(user: User, post_id: int) -> None:
     """The app opened the post; saying it twice changes nothing."""
     post = visible_post(user, post_id)
     if db.session.get(PostRead, (post.id, user.id)) is None:
-        db.session.add(PostRead(post_id=post.id, user_id=user.id))
         try:
-            db.session.commit()
+            with db.session.begin_nested():
+                db.session.add(PostRead(post_id=post.id, user_id=user.id))
         except IntegrityError:  # the same read, reported twice at once
-            db.session.rollback()
+            pass
 
 
 def reach(user: User, post_id: int) -> tuple[int, int]:
@@ -299,7 +298,7 @@ def send_event_reminders(now: datetime | None = None) -> int:
             .where(EventRsvp.post_id == event.id, EventRsvp.answer.in_((Rsvp.GOING, Rsvp.MAYBE)))
         ).all()
         _notify(members, event, "event_reminder", when=event.starts_at.astimezone(_zone(event)))
-    db.session.commit()
+    db.session.flush()
     return len(events)
 
 
@@ -317,7 +316,7 @@ def tell_closed_polls(now: datetime | None = None) -> int:
             select(User).join(Vote, Vote.user_id == User.id).where(Vote.post_id == poll.id)
         ).all()
         _notify({poll.author, *voters}, poll, "poll_closed")
-    db.session.commit()
+    db.session.flush()
     return len(polls)
 
 

@@ -44,7 +44,7 @@ def create_residence(user: User, data: dict) -> Residence:
         location=to_column(location),
     )
     db.session.add(residence)
-    db.session.commit()
+    db.session.flush()
     return residence
 
 
@@ -57,7 +57,7 @@ def update_residence(user: User, residence_id: int, changes: dict) -> Residence:
         if field in changes:
             value = changes[field]
             setattr(residence, field, value.strip() if isinstance(value, str) else value)
-    db.session.commit()
+    db.session.flush()
     return residence
 
 
@@ -74,7 +74,7 @@ def add_building(user: User, residence_id: int, data: dict) -> Building:
         location=to_column(parse_point("location", data["location"])),
     )
     db.session.add(building)
-    db.session.commit()
+    db.session.flush()
     return building
 
 

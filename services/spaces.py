@@ -68,14 +68,14 @@ def create_space(user: User, residence_id: int, data: dict) -> Space:
     space = Space(residence=residence)
     _apply(space, data)
     db.session.add(space)
-    db.session.commit()
+    db.session.flush()
     return space
 
 
 def update_space(user: User, space_id: int, data: dict) -> Space:
     space = managed_space(user, space_id)
     _apply(space, data)
-    db.session.commit()
+    db.session.flush()
     return space
 
 
@@ -85,7 +85,7 @@ def add_closure(user: User, space_id: int, data: dict) -> Closure:
         raise field_error("ends_on", "The last day must be on or after the first day.")
     closure = Closure(space=space, **data)
     db.session.add(closure)
-    db.session.commit()
+    db.session.flush()
     return closure
 
 
@@ -95,7 +95,7 @@ def remove_closure(user: User, space_id: int, closure_id: int) -> None:
     if closure is None:
         raise NotFound("This closure does not exist.")
     space.closures.remove(closure)
-    db.session.commit()
+    db.session.flush()
 
 
 def add_photo(user: User, space_id: int, data: bytes) -> SpacePhoto:

@@ -4,6 +4,7 @@ After every step: no object is promised twice over overlapping days, no gift goe
 members, a final state never changes, and only the side allowed to act changed anything.
 """
 
+from contextlib import suppress
 from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
@@ -17,6 +18,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
+from app.transactions import unit_of_work
 from models import (
     ExchangeStatus,
     HelpExchange,
@@ -117,11 +119,11 @@ class Lending(RuleBasedStateMachine):
     def request_loan(self, who, start, length):
         first = today() + timedelta(days=start)
         try:
-            loan = loans.request_loan(
-                self.people[who], self.drill.id, first, first + timedelta(days=length)
-            )
+            with unit_of_work():
+                loan = loans.request_loan(
+                    self.people[who], self.drill.id, first, first + timedelta(days=length)
+                )
         except ServiceError:
-            db.session.rollback()
             assert who in ("owner", "outsider")  # own object; out of reach
             return None
         assert who in ("alice", "bruno")
@@ -131,9 +133,9 @@ class Lending(RuleBasedStateMachine):
     @rule(target=exchanges_made, who=st.sampled_from(PEOPLE))
     def ask_for_gift(self, who):
         try:
-            exchange = exchanges.propose_exchange(self.people[who], self.gift.id)
+            with unit_of_work():
+                exchange = exchanges.propose_exchange(self.people[who], self.gift.id)
         except ServiceError:
-            db.session.rollback()
             return None
         assert who in ("alice", "bruno")
         self.known[("exchange", exchange.id)] = exchange.status
@@ -148,10 +150,8 @@ class Lending(RuleBasedStateMachine):
         if loan_id is None:
             return
         before = db.session.get(Loan, loan_id).status
-        try:
+        with suppress(ServiceError), unit_of_work():
             LOAN_ACTIONS[action](self.people[who], loan_id)
-        except ServiceError:
-            db.session.rollback()
         after = db.session.get(Loan, loan_id)
         if after.status != before:
             actor, sources, target = LOAN_RULES[action]
@@ -169,10 +169,8 @@ class Lending(RuleBasedStateMachine):
         if exchange_id is None:
             return
         before = db.session.get(HelpExchange, exchange_id).status
-        try:
+        with suppress(ServiceError), unit_of_work():
             EXCHANGE_ACTIONS[action](self.people[who], exchange_id)
-        except ServiceError:
-            db.session.rollback()
         after = db.session.get(HelpExchange, exchange_id)
         if after.status != before:
             actors, sources, target = EXCHANGE_RULES[action]
