@@ -3,7 +3,7 @@
 from flask import has_request_context, request
 from flask_login import current_user
 
-from models.user import LOCALES
+from models.accounts import LOCALES
 
 
 def select_locale() -> str:

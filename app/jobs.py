@@ -11,7 +11,8 @@ from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
 from notifications.senders import sender_from_config
-from services import bookings, loans, posts
+from services import bookings, loans
+from services.news import publishing, reminders
 
 log = logging.getLogger("palier.jobs")
 _app: Flask | None = None
@@ -47,13 +48,13 @@ def remind_bookings() -> None:
 
 
 def publish_scheduled_posts() -> None:
-    _run("publish_scheduled_posts", posts.publish_due_posts)
+    _run("publish_scheduled_posts", publishing.publish_due_posts)
 
 
 def remind_events_and_close_polls() -> None:
     _run(
         "remind_events_and_close_polls",
-        lambda: (posts.send_event_reminders(), posts.tell_closed_polls()),
+        lambda: (reminders.send_event_reminders(), reminders.tell_closed_polls()),
     )
 
 

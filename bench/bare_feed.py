@@ -11,7 +11,7 @@ import os
 import psycopg
 from psycopg.rows import dict_row
 
-# The same statements the app's feed sends (services/scoping.py, services/posts.py), by hand.
+# The same statements the app's feed sends (services/scoping.py, services/news/feed.py), by hand.
 MEMBERSHIPS = """
 SELECT residence_id, building_id FROM memberships WHERE user_id = %(user)s AND status = 'active'
 """

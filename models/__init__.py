@@ -3,17 +3,18 @@
 `db` lives here rather than in `app/` so that services and models never import the web layer.
 """
 
+from models.accounts import ApiToken, User
 from models.base import db
+from models.bookings import Booking, BookingSeries, BookingStatus, CalendarFeed
 from models.content import Scope, Visibility
-from models.conversation import Message, Thanks
-from models.device import Delivery, Device, NotificationPreferences
-from models.exchange import ExchangeStatus, HelpExchange
-from models.landlord import Landlord, LandlordStaff
-from models.listing import Listing, ListingKind, ListingPhoto, ListingStatus
-from models.loan import Loan, LoanStatus
-from models.membership import InviteCode, Membership, MembershipRole, MembershipStatus
-from models.notification import Notification, NotificationStatus
-from models.post import (
+from models.conversations import Message, Thanks
+from models.devices import Delivery, Device, NotificationPreferences
+from models.exchanges import ExchangeStatus, HelpExchange
+from models.landlords import Landlord, LandlordStaff
+from models.listings import Listing, ListingKind, ListingPhoto, ListingStatus
+from models.loans import Loan, LoanStatus
+from models.memberships import InviteCode, Membership, MembershipRole, MembershipStatus
+from models.news import (
     Comment,
     EventRsvp,
     PollOption,
@@ -28,18 +29,9 @@ from models.post import (
     Rsvp,
     Vote,
 )
-from models.residence import Building, Residence
-from models.space import (
-    Booking,
-    BookingSeries,
-    BookingStatus,
-    CalendarFeed,
-    Closure,
-    OpeningHours,
-    Space,
-    SpacePhoto,
-)
-from models.user import ApiToken, User
+from models.notifications import Notification, NotificationStatus
+from models.residences import Building, Residence
+from models.spaces import Closure, OpeningHours, Space, SpacePhoto
 
 __all__ = [
     "ApiToken",

@@ -35,7 +35,7 @@ def space_availability(user: User, space_id: int, first_day: date, last_day: dat
     if (last_day - first_day).days >= MAX_DAYS:
         raise field_error("to", "Ask for at most %(days)s days at once.", days=MAX_DAYS)
     space = get_space(user, space_id)
-    zone = ZoneInfo(space.residence.time_zone)
+    zone = space.residence.zone
     opening = opening_intervals(space, first_day, last_day, zone)
     window_start = wall_clock(first_day, 0, zone)
     window_end = wall_clock(last_day, 1440, zone)

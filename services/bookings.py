@@ -7,7 +7,6 @@ interval already taken. PostgreSQL's exclusion constraint settles races between 
 
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -29,10 +28,23 @@ from services.errors import Conflict, Forbidden, InvalidInput, NotFound, field_e
 from services.local_time import format_duration, minutes_of_day, parse_clock, wall_clock
 from services.pagination import Page, paginate
 from services.spaces import can_manage_spaces, get_space, managed_space
-from services.transitions import wrong_state
+from services.transitions import Transition, apply_transition
 
 EXCLUSION_VIOLATION = "23P01"
 HOLDING = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+# The member who booked; the residence's staff and solidaires, who approve; those who manage
+# its spaces, who may cancel anyone's booking, saying why.
+MEMBER, MODERATOR, MANAGER = "member", "moderator", "manager"
+TRANSITIONS = {
+    "approve": Transition(MODERATOR, (BookingStatus.PENDING,), BookingStatus.CONFIRMED),
+    "decline": Transition(MODERATOR, (BookingStatus.PENDING,), BookingStatus.DECLINED),
+    "cancel": Transition(MEMBER, HOLDING, BookingStatus.CANCELLED),
+    "cancel_for_member": Transition(MANAGER, HOLDING, BookingStatus.CANCELLED),
+}
+REFUSALS = {
+    MODERATOR: "Only the residence's staff and solidaires can approve bookings.",
+    MANAGER: "Only those who manage this residence's spaces can do this.",
+}
 REMINDER_AHEAD = timedelta(hours=3)
 MAX_SERIES_OCCURRENCES = 60
 
@@ -117,10 +129,9 @@ def list_space_bookings(user: User, space_id: int, status: str | None, cursor, l
 
 
 def approve_booking(user: User, booking_id: int) -> Booking:
-    booking = _pending_for_moderator(user, booking_id)
-    _check_free(booking)
+    booking = get_booking(user, booking_id)
     with _savepoint_or_conflict(booking):
-        booking.status = BookingStatus.CONFIRMED
+        _transition(booking, user, "approve", guard=_check_free)
         _decided(booking, user, None)
     _notify([booking.member], booking, "booking_approved")
     db.session.flush()
@@ -128,8 +139,8 @@ def approve_booking(user: User, booking_id: int) -> Booking:
 
 
 def decline_booking(user: User, booking_id: int, reason: str) -> Booking:
-    booking = _pending_for_moderator(user, booking_id)
-    booking.status = BookingStatus.DECLINED
+    booking = get_booking(user, booking_id)
+    _transition(booking, user, "decline")
     _decided(booking, user, reason)
     _notify([booking.member], booking, "booking_declined", reason=reason)
     db.session.flush()
@@ -141,26 +152,19 @@ def cancel_booking(
 ) -> Booking:
     """The member cancels until the deadline; those who manage spaces, any time, saying why."""
     booking = get_booking(user, booking_id)
-    if booking.status not in HOLDING:
-        raise wrong_state(booking)
     if booking.member_id == user.id:
-        deadline = booking.starts_at - timedelta(minutes=booking.space.cancellation_deadline_min)
-        if (now or utcnow()) > deadline:
-            raise Conflict(
-                "Too late to cancel: cancel at the latest %(delay)s before the start.",
-                delay=format_duration(booking.space.cancellation_deadline_min),
-                extra={"rule": "cancellation_deadline"},
-            )
-        booking.status = BookingStatus.CANCELLED
-    else:
-        if not can_manage_spaces(user, booking.space.residence):
-            raise Forbidden("Only those who manage this residence's spaces can do this.")
-        if not reason or not reason.strip():
+        _transition(booking, user, "cancel", guard=lambda b: _check_deadline(b, now))
+        db.session.flush()
+        return booking
+    reason = (reason or "").strip()
+
+    def _reason_given(_booking):
+        if not reason:
             raise field_error("reason", "Say why you cancel: the member will be told.")
-        booking.status = BookingStatus.CANCELLED
-        _decided(booking, user, reason.strip())
-        _notify([booking.member], booking, "booking_cancelled_by_staff", reason=reason.strip())
-    booking.status_changed_at = utcnow()
+
+    _transition(booking, user, "cancel_for_member", guard=_reason_given)
+    _decided(booking, user, reason)
+    _notify([booking.member], booking, "booking_cancelled_by_staff", reason=reason)
     db.session.flush()
     return booking
 
@@ -181,7 +185,7 @@ def book_series(
     """Weekly bookings for staff, all or nothing; with `skip_conflicts`, the dates that clash
     are left out and listed."""
     space = managed_space(user, space_id)
-    zone = ZoneInfo(space.residence.time_zone)
+    zone = space.residence.zone
     now = now or utcnow()
     start_min, end_min = parse_clock(starts), parse_clock(ends)
     day = now.astimezone(zone).date()
@@ -243,7 +247,7 @@ def _check_shape(
     space: Space, starts_at: datetime, ends_at: datetime, people: int, check_duration=True
 ) -> None:
     """Rules of the space itself: length, slots, opening hours, closures, capacity."""
-    zone = ZoneInfo(space.residence.time_zone)
+    zone = space.residence.zone
     if ends_at <= starts_at:
         raise _broken("ends_at", "order", "The end must come after the start.")
     minutes = int((ends_at - starts_at).total_seconds() // 60)
@@ -328,7 +332,7 @@ def _check_member_rules(
                 count=upcoming,
             )
     if space.max_hours_per_week is not None:
-        zone = ZoneInfo(space.residence.time_zone)
+        zone = space.residence.zone
         local_start = starts_at.astimezone(zone)
         monday = datetime.combine(
             local_start.date() - timedelta(days=local_start.weekday()), time(0), zone
@@ -372,7 +376,7 @@ def _overlapping(booking: Booking):
 
 
 def _taken(taken: Booking) -> Conflict:
-    zone = ZoneInfo(taken.space.residence.time_zone)
+    zone = taken.space.residence.zone
     start, end = taken.starts_at.astimezone(zone), taken.blocked_until.astimezone(zone)
     return Conflict(
         "This time is already booked, from %(start)s to %(end)s (cleaning included).",
@@ -397,19 +401,30 @@ def _savepoint_or_conflict(booking: Booking | None):
         raise (_taken(taken) if taken else Conflict("This time has just been booked.")) from None
 
 
-def _pending_for_moderator(user: User, booking_id: int) -> Booking:
-    booking = get_booking(user, booking_id)
-    if not scoping.can_moderate(user, booking.residence_id):
-        raise Forbidden("Only the residence's staff and solidaires can approve bookings.")
-    if booking.status != BookingStatus.PENDING:
-        raise wrong_state(booking)
-    return booking
+def _transition(booking: Booking, user: User, action: str, guard=None) -> None:
+    """Move the booking along TRANSITIONS[action], acting as the side the user is on."""
+    if booking.member_id == user.id and action == "cancel":
+        side = MEMBER
+    elif action == "cancel_for_member":
+        side = MANAGER if can_manage_spaces(user, booking.space.residence) else None
+    else:
+        side = MODERATOR if scoping.can_moderate(user, booking.residence_id) else None
+    apply_transition(booking, side, TRANSITIONS[action], REFUSALS, guard)
+
+
+def _check_deadline(booking: Booking, now: datetime | None) -> None:
+    deadline = booking.starts_at - timedelta(minutes=booking.space.cancellation_deadline_min)
+    if (now or utcnow()) > deadline:
+        raise Conflict(
+            "Too late to cancel: cancel at the latest %(delay)s before the start.",
+            delay=format_duration(booking.space.cancellation_deadline_min),
+            extra={"rule": "cancellation_deadline"},
+        )
 
 
 def _decided(booking: Booking, user: User, reason: str | None) -> None:
     booking.decided_by_id = user.id
     booking.decision_reason = reason
-    booking.status_changed_at = utcnow()
 
 
 def _approvers(space: Space) -> list[User]:
@@ -434,7 +449,7 @@ def _broken(field: str, rule: str, message: str, **params) -> InvalidInput:
 
 
 def _notify(recipients: list[User], booking: Booking, kind: str, **params) -> None:
-    zone = ZoneInfo(booking.space.residence.time_zone)
+    zone = booking.space.residence.zone
     outbox.enqueue(
         recipients,
         kind,

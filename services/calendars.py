@@ -7,7 +7,6 @@ other right than reading that one feed.
 import hashlib
 import secrets
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from sqlalchemy import select
@@ -72,7 +71,7 @@ def _calendar(name: str, bookings, with_members: bool) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     for booking in bookings:
-        zone = ZoneInfo(booking.space.residence.time_zone)
+        zone = booking.space.residence.zone
         event = Event()
         event.add("uid", f"booking-{booking.id}@palier")
         event.add("dtstamp", booking.updated_at)

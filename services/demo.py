@@ -5,7 +5,6 @@ Vaulx-en-Velin, is about 3 km away. Loading twice changes nothing.
 """
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import select
@@ -35,9 +34,10 @@ from models import (
     User,
     db,
 )
-from services import accounts, posts
+from services import accounts
 from services.bookings import new_booking
 from services.geojson import to_column
+from services.news import publishing
 from services.residences import local_today
 
 DEMO_PASSWORD = "palier-demo"
@@ -174,7 +174,7 @@ def _spaces_and_bookings(residence, users) -> None:
     db.session.flush()
     if db.session.scalar(select(Booking.id).where(Booking.space_id.in_([room.id, laundry.id]))):
         return
-    zone = ZoneInfo(residence.time_zone)
+    zone = residence.zone
     today = local_today(residence)
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
     tuesday = saturday + timedelta(days=3)
@@ -200,58 +200,45 @@ def _news(residence, users) -> None:
     """A few posts, an upcoming event, an open poll and a pinned announcement."""
     if db.session.scalar(select(Post.id).where(Post.residence_id == residence.id)):
         return
-    now = datetime.now(ZoneInfo(residence.time_zone))
-    home = {"residence_id": residence.id}
-    posts.publish_post(
+    now = datetime.now(residence.zone)
+    publishing.publish_post(
         users["voisine"],
-        {
-            **home,
-            "kind": "post",
-            "body": "J’ai trouvé un trousseau de clés près des boîtes aux lettres.",
-        },
+        residence_id=residence.id,
+        kind="post",
+        body="J’ai trouvé un trousseau de clés près des boîtes aux lettres.",
     )
-    posts.publish_post(
+    publishing.publish_post(
         users["resident"],
-        {
-            **home,
-            "kind": "post",
-            "scope": "nearby",
-            "body": "Qui serait partant pour un potager partagé au printemps ?",
-        },
+        residence_id=residence.id,
+        kind="post",
+        scope="nearby",
+        body="Qui serait partant pour un potager partagé au printemps ?",
     )
-    posts.publish_post(
+    publishing.publish_post(
         users["solidaire"],
-        {
-            **home,
-            "kind": "event",
-            "body": "Fête des voisins dans la cour : chacun apporte un plat.",
-            "starts_at": (now + timedelta(days=6)).replace(
-                hour=18, minute=0, second=0, microsecond=0
-            ),
-            "place": "Cour intérieure",
-            "capacity": 60,
-        },
+        residence_id=residence.id,
+        kind="event",
+        body="Fête des voisins dans la cour : chacun apporte un plat.",
+        starts_at=(now + timedelta(days=6)).replace(hour=18, minute=0, second=0, microsecond=0),
+        place="Cour intérieure",
+        capacity=60,
     )
-    posts.publish_post(
+    publishing.publish_post(
         users["solidaire"],
-        {
-            **home,
-            "kind": "poll",
-            "body": "Quels horaires pour le jardin partagé ?",
-            "options": ["8 h – 20 h", "9 h – 21 h", "10 h – 19 h"],
-            "closes_at": now + timedelta(days=10),
-        },
+        residence_id=residence.id,
+        kind="poll",
+        body="Quels horaires pour le jardin partagé ?",
+        options=["8 h – 20 h", "9 h – 21 h", "10 h – 19 h"],
+        closes_at=now + timedelta(days=10),
     )
-    posts.publish_post(
+    publishing.publish_post(
         users["staff"],
-        {
-            **home,
-            "kind": "announcement",
-            "title": "Remplacement de l’ascenseur",
-            "body": "L’ascenseur du bâtiment A sera remplacé du 5 au 16. "
-            "Les habitants solidaires aident pour les courses.",
-            "pinned_until": now + timedelta(days=14),
-        },
+        residence_id=residence.id,
+        kind="announcement",
+        title="Remplacement de l’ascenseur",
+        body="L’ascenseur du bâtiment A sera remplacé du 5 au 16. "
+        "Les habitants solidaires aident pour les courses.",
+        pinned_until=now + timedelta(days=14),
     )
 
 

@@ -15,7 +15,7 @@ from models import (
     User,
     db,
 )
-from models.listing import CATEGORIES_BY_KIND
+from models.listings import CATEGORIES_BY_KIND
 from models.search import matches_text
 from models.spatial import distance_m
 from services import photos, scoping

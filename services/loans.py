@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import ListingKind, ListingStatus, Loan, LoanStatus, Residence, User, db
 from models.base import utcnow
-from models.loan import HOLDING_STATES
+from models.loans import HOLDING_STATES
 from notifications import outbox
 from services import listings, scoping
 from services.errors import Conflict, Forbidden, field_error

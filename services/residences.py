@@ -1,7 +1,7 @@
 """Residences and buildings, and the neighbourhood around them."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ DEFAULT_NEARBY_RADIUS_M = 1000
 
 def local_today(residence: Residence, now: datetime | None = None) -> date:
     """Today's date where the residence is: loans and reminders count days locally."""
-    return (now or utcnow()).astimezone(ZoneInfo(residence.time_zone)).date()
+    return (now or utcnow()).astimezone(residence.zone).date()
 
 
 def list_residences(user: User, cursor: str | None, limit: int | None) -> Page:

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import event, func, select
 
 from models import Membership, Notification, Post, PostResidence, db
-from services import posts
+from services.news import interactions, publishing, reminders
 from tests.world import PARIS
 
 AROUND_TILLEULS_AND_VERGER = {
@@ -216,7 +216,7 @@ def test_polls_show_results_after_voting_or_closing(client, world):
         ).status_code
         == 409
     )
-    assert posts.tell_closed_polls() == 1
+    assert reminders.tell_closed_polls() == 1
     told = db.session.scalars(
         select(Notification.recipient_id).where(Notification.kind == "poll_closed")
     ).all()
@@ -310,8 +310,8 @@ def test_scheduled_announcements_and_urgent_alerts(client, world):
         publish_at=later.isoformat(),
     ).json
     assert scheduled["id"] not in feed_ids(client, world, "resident")
-    assert posts.publish_due_posts() == 0
-    assert posts.publish_due_posts(later + timedelta(minutes=1)) == 1
+    assert publishing.publish_due_posts() == 0
+    assert publishing.publish_due_posts(later + timedelta(minutes=1)) == 1
     assert scheduled["id"] in feed_ids(client, world, "resident")
 
     alert = publish(
@@ -372,7 +372,8 @@ def test_comments_reactions_and_the_authors_notice(client, world):
 
 
 def test_event_reminders(world):
-    posts.answer_event(world.users["solidaire"], world.event.id, "going")
-    assert posts.send_event_reminders(world.event.starts_at - timedelta(days=2)) == 0  # too early
-    assert posts.send_event_reminders(world.event.starts_at - timedelta(hours=3)) == 1
-    assert posts.send_event_reminders(world.event.starts_at - timedelta(hours=2)) == 0  # once
+    interactions.answer_event(world.users["solidaire"], world.event.id, "going")
+    too_early = world.event.starts_at - timedelta(days=2)
+    assert reminders.send_event_reminders(too_early) == 0
+    assert reminders.send_event_reminders(world.event.starts_at - timedelta(hours=3)) == 1
+    assert reminders.send_event_reminders(world.event.starts_at - timedelta(hours=2)) == 0  # once

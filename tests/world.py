@@ -37,9 +37,10 @@ from models import (
     User,
     db,
 )
-from services import accounts, posts
+from services import accounts
 from services.bookings import new_booking
 from services.geojson import to_column
+from services.news import publishing
 
 PASSWORD = "correct horse battery"
 FEED_SECRET = "a-secret-calendar-address"
@@ -243,33 +244,27 @@ def build_world() -> World:
     db.session.add(world.device)
     db.session.commit()
     soon = datetime.now(PARIS) + timedelta(days=5)
-    world.event = posts.publish_post(
+    world.event = publishing.publish_post(
         resident,
-        {
-            "residence_id": home.id,
-            "kind": "event",
-            "body": "Fête des voisins",
-            "starts_at": soon,
-            "capacity": 30,
-        },
+        residence_id=home.id,
+        kind="event",
+        body="Fête des voisins",
+        starts_at=soon,
+        capacity=30,
     )
-    world.poll = posts.publish_post(
+    world.poll = publishing.publish_post(
         solidaire,
-        {
-            "residence_id": home.id,
-            "kind": "poll",
-            "body": "Horaires du jardin ?",
-            "options": ["8h-20h", "9h-21h"],
-            "closes_at": soon,
-        },
+        residence_id=home.id,
+        kind="poll",
+        body="Horaires du jardin ?",
+        options=["8h-20h", "9h-21h"],
+        closes_at=soon,
     )
-    world.announcement = posts.publish_post(
+    world.announcement = publishing.publish_post(
         users["staff"],
-        {
-            "residence_id": home.id,
-            "kind": "announcement",
-            "title": "Ascenseur",
-            "body": "Remplacement lundi.",
-        },
+        residence_id=home.id,
+        kind="announcement",
+        title="Ascenseur",
+        body="Remplacement lundi.",
     )
     return world

@@ -4,15 +4,15 @@ from flask import Flask, request
 
 from app import uploads
 from app.api import (
-    auth,
+    accounts,
     bookings,
     devices,
     exchanges,
     listings,
     loans,
-    members,
     memberships,
     news,
+    profiles,
     residences,
     spaces,
 )
@@ -22,13 +22,13 @@ from services.errors import ServiceError
 from services.photos import MAX_PHOTO_BYTES
 
 BLUEPRINTS = (
-    auth.blp,
+    accounts.blp,
     residences.blp,
     memberships.blp,
     listings.blp,
     loans.blp,
     exchanges.blp,
-    members.blp,
+    profiles.blp,
     spaces.blp,
     bookings.blp,
     news.blp,

@@ -4,13 +4,12 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from app.auth import signed_in_user
-from app.schemas.lending import (
+from app.schemas.common import PhotoSchema, PhotoUploadSchema
+from app.schemas.listings import (
     ListingHitPageSchema,
     ListingSchema,
     ListingSearchArgs,
     ListingUpdateSchema,
-    PhotoSchema,
-    PhotoUploadSchema,
 )
 from services import listings
 

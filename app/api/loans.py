@@ -3,9 +3,10 @@
 from flask_login import login_required
 from flask_smorest import Blueprint
 
-from app.api.deals import add_thread_routes, add_transition_routes
 from app.auth import signed_in_user
-from app.schemas.lending import LoanListArgs, LoanPageSchema, LoanRequestSchema, LoanSchema
+from app.schemas.common import PageArgs
+from app.schemas.conversations import MessagePageSchema, MessageSchema, ThanksSchema
+from app.schemas.loans import LoanListArgs, LoanPageSchema, LoanRequestSchema, LoanSchema
 from services import conversations, loans
 
 blp = Blueprint("loans", __name__, description="Lending, gifts and mutual help: loans")
@@ -38,16 +39,70 @@ def get_loan(loan_id):
     return loans.get_loan(signed_in_user(), loan_id)
 
 
-add_transition_routes(
-    blp,
-    "loans",
-    LoanSchema,
-    {
-        "accept": (loans.accept_loan, "The owner accepts the request"),
-        "decline": (loans.decline_loan, "The owner declines the request"),
-        "cancel": (loans.cancel_loan, "The borrower cancels, before hand-over"),
-        "hand-over": (loans.hand_over_loan, "The owner has handed the object over"),
-        "return": (loans.mark_loan_returned, "The owner has the object back"),
-    },
-)
-add_thread_routes(blp, "loans", conversations.LOAN)
+@blp.route("/loans/<int:deal_id>/accept", methods=["POST"])
+@login_required
+@blp.response(200, LoanSchema)
+@blp.doc(summary="The owner accepts the request")
+def accept_loan(deal_id):
+    return loans.accept_loan(signed_in_user(), deal_id)
+
+
+@blp.route("/loans/<int:deal_id>/decline", methods=["POST"])
+@login_required
+@blp.response(200, LoanSchema)
+@blp.doc(summary="The owner declines the request")
+def decline_loan(deal_id):
+    return loans.decline_loan(signed_in_user(), deal_id)
+
+
+@blp.route("/loans/<int:deal_id>/cancel", methods=["POST"])
+@login_required
+@blp.response(200, LoanSchema)
+@blp.doc(summary="The borrower cancels, before hand-over")
+def cancel_loan(deal_id):
+    return loans.cancel_loan(signed_in_user(), deal_id)
+
+
+@blp.route("/loans/<int:deal_id>/hand-over", methods=["POST"])
+@login_required
+@blp.response(200, LoanSchema)
+@blp.doc(summary="The owner has handed the object over")
+def hand_over_loan(deal_id):
+    return loans.hand_over_loan(signed_in_user(), deal_id)
+
+
+@blp.route("/loans/<int:deal_id>/return", methods=["POST"])
+@login_required
+@blp.response(200, LoanSchema)
+@blp.doc(summary="The owner has the object back")
+def return_loan(deal_id):
+    return loans.mark_loan_returned(signed_in_user(), deal_id)
+
+
+@blp.route("/loans/<int:deal_id>/messages", methods=["GET"])
+@login_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, MessagePageSchema)
+@blp.doc(summary="The conversation between the two members, oldest first")
+def list_loan_messages(args, deal_id):
+    return conversations.list_messages(
+        signed_in_user(), conversations.LOAN, deal_id, args.get("cursor"), args["limit"]
+    )
+
+
+@blp.route("/loans/<int:deal_id>/messages", methods=["POST"])
+@login_required
+@blp.arguments(MessageSchema)
+@blp.response(201, MessageSchema)
+@blp.doc(summary="Write to the other member")
+def post_loan_message(data, deal_id):
+    return conversations.post_message(signed_in_user(), conversations.LOAN, deal_id, data["body"])
+
+
+@blp.route("/loans/<int:deal_id>/thanks", methods=["POST"])
+@login_required
+@blp.arguments(ThanksSchema)
+@blp.response(201, ThanksSchema)
+@blp.doc(summary="Say thank you, once, after it ended well")
+def thank_for_loan(data, deal_id):
+    return conversations.thank(signed_in_user(), conversations.LOAN, deal_id, data["text"])

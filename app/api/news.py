@@ -4,8 +4,7 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from app.auth import signed_in_user
-from app.schemas.common import PageArgs
-from app.schemas.lending import PhotoSchema, PhotoUploadSchema
+from app.schemas.common import PageArgs, PhotoSchema, PhotoUploadSchema
 from app.schemas.news import (
     CommentPageSchema,
     CommentSchema,
@@ -17,7 +16,7 @@ from app.schemas.news import (
     RsvpSchema,
     VoteSchema,
 )
-from services import posts
+from services.news import feed, interactions, publishing
 
 blp = Blueprint("news", __name__, description="Neighbourhood news")
 
@@ -28,7 +27,7 @@ blp = Blueprint("news", __name__, description="Neighbourhood news")
 @blp.response(200, FeedPageSchema)
 def get_feed(args):
     """Everything in my reach: pinned announcements first, then newest first."""
-    return posts.feed(signed_in_user(), args.get("cursor"), args["limit"])
+    return feed.feed(signed_in_user(), args.get("cursor"), args["limit"])
 
 
 @blp.route("/posts", methods=["POST"])
@@ -39,15 +38,15 @@ def publish_post(data):
     """Members write posts, events and polls; staff also announcements and alerts, for a
     building, the residence, the neighbourhood (`nearby`) or an area drawn on the map."""
     user = signed_in_user()
-    post = posts.publish_post(user, data)
-    return posts.get_post(user, post.id) if post.published_at else _scheduled(post)
+    post = publishing.publish_post(user, **data)
+    return feed.get_post(user, post.id) if post.published_at else _scheduled(post)
 
 
 @blp.route("/posts/<int:post_id>", methods=["GET"])
 @login_required
 @blp.response(200, FeedItemSchema)
 def get_post(post_id):
-    return posts.get_post(signed_in_user(), post_id)
+    return feed.get_post(signed_in_user(), post_id)
 
 
 @blp.route("/posts/<int:post_id>/photos", methods=["POST"])
@@ -55,7 +54,7 @@ def get_post(post_id):
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
 def add_photo(files, post_id):
-    return posts.add_photo(signed_in_user(), post_id, files["photo"].read())
+    return publishing.add_photo(signed_in_user(), post_id, files["photo"].read())
 
 
 @blp.route("/posts/<int:post_id>/comments", methods=["GET"])
@@ -63,7 +62,7 @@ def add_photo(files, post_id):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, CommentPageSchema)
 def list_comments(args, post_id):
-    return posts.list_comments(signed_in_user(), post_id, args.get("cursor"), args["limit"])
+    return interactions.list_comments(signed_in_user(), post_id, args.get("cursor"), args["limit"])
 
 
 @blp.route("/posts/<int:post_id>/comments", methods=["POST"])
@@ -71,7 +70,7 @@ def list_comments(args, post_id):
 @blp.arguments(CommentSchema)
 @blp.response(201, CommentSchema)
 def add_comment(data, post_id):
-    return posts.add_comment(signed_in_user(), post_id, data["body"])
+    return interactions.add_comment(signed_in_user(), post_id, data["body"])
 
 
 @blp.route("/posts/<int:post_id>/reaction", methods=["PUT"])
@@ -80,14 +79,14 @@ def add_comment(data, post_id):
 @blp.response(204)
 def react(data, post_id):
     """My one reaction to the post; a new one replaces it."""
-    posts.react(signed_in_user(), post_id, data["kind"])
+    interactions.react(signed_in_user(), post_id, data["kind"])
 
 
 @blp.route("/posts/<int:post_id>/reaction", methods=["DELETE"])
 @login_required
 @blp.response(204)
 def unreact(post_id):
-    posts.react(signed_in_user(), post_id, None)
+    interactions.react(signed_in_user(), post_id, None)
 
 
 @blp.route("/posts/<int:post_id>/rsvp", methods=["PUT"])
@@ -96,7 +95,7 @@ def unreact(post_id):
 @blp.response(204)
 def answer_event(data, post_id):
     """Going, maybe or no; going is refused (409) when the event is full."""
-    posts.answer_event(signed_in_user(), post_id, data["answer"])
+    interactions.answer_event(signed_in_user(), post_id, data["answer"])
 
 
 @blp.route("/posts/<int:post_id>/vote", methods=["PUT"])
@@ -105,7 +104,7 @@ def answer_event(data, post_id):
 @blp.response(204)
 def vote(data, post_id):
     """My vote, which I may change until the poll closes."""
-    posts.vote(signed_in_user(), post_id, data["option_id"])
+    interactions.vote(signed_in_user(), post_id, data["option_id"])
 
 
 @blp.route("/posts/<int:post_id>/read", methods=["POST"])
@@ -113,7 +112,7 @@ def vote(data, post_id):
 @blp.response(204)
 def mark_read(post_id):
     """The app opened the post (idempotent): counts in the reach of announcements."""
-    posts.mark_read(signed_in_user(), post_id)
+    interactions.mark_read(signed_in_user(), post_id)
 
 
 @blp.route("/posts/<int:post_id>/reach", methods=["GET"])
@@ -121,9 +120,9 @@ def mark_read(post_id):
 @blp.response(200, ReachSchema)
 def get_reach(post_id):
     """Staff: how many members the post targeted, and how many opened it."""
-    targeted, opened = posts.reach(signed_in_user(), post_id)
+    targeted, opened = interactions.reach(signed_in_user(), post_id)
     return {"targeted": targeted, "opened": opened}
 
 
 def _scheduled(post):
-    return posts.FeedItem(post, "staff", 0, 0, 0, None, None, None)
+    return feed.FeedItem(post, "staff", 0, 0, 0, None, None, None)

@@ -4,7 +4,8 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from app.auth import signed_in_user
-from app.schemas.bookings import (
+from app.schemas.common import PhotoSchema, PhotoUploadSchema
+from app.schemas.spaces import (
     AvailabilityArgs,
     AvailabilitySchema,
     ClosureSchema,
@@ -12,7 +13,6 @@ from app.schemas.bookings import (
     SpaceListSchema,
     SpaceSchema,
 )
-from app.schemas.lending import PhotoSchema, PhotoUploadSchema
 from services import availability, spaces
 
 blp = Blueprint("spaces", __name__, description="Shared spaces")

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext
 from marshmallow import fields, validate
 
 from app.schemas.common import ApiSchema, EmailAddress, one_of, text
-from models.user import LOCALES
+from models.accounts import LOCALES
 
 
 class RegisterSchema(ApiSchema):

@@ -1,5 +1,9 @@
+"""What schemas of every feature share: strictness, validators, pages, authors, photos."""
+
 import marshmallow as ma
+from flask import url_for
 from flask_babel import lazy_gettext
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from services.geojson import to_geojson
@@ -76,3 +80,22 @@ def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
             "next_cursor": fields.String(allow_none=True),
         },
     )
+
+
+class AuthorSchema(ApiSchema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
+class PhotoSchema(ApiSchema):
+    id = fields.Integer()
+    url = fields.Method("photo_url")
+    width = fields.Integer()
+    height = fields.Integer()
+
+    def photo_url(self, photo):
+        return url_for("uploads.photo", filename=photo.filename)
+
+
+class PhotoUploadSchema(ApiSchema):
+    photo = Upload(required=True)

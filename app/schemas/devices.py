@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 
 from app.schemas.bookings import CLOCK
 from app.schemas.common import ApiSchema, at_most, one_of
-from models.user import LOCALES
+from models.accounts import LOCALES
 from notifications.preferences import CATEGORIES
 
 

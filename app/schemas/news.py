@@ -1,9 +1,17 @@
 from marshmallow import fields, validate
 
-from app.schemas.common import ApiSchema, GeoJSON, at_most, between, one_of, page_of, text
-from app.schemas.lending import PhotoSchema
+from app.schemas.common import (
+    ApiSchema,
+    GeoJSON,
+    PhotoSchema,
+    at_most,
+    between,
+    one_of,
+    page_of,
+    text,
+)
 from models import PostKind, PostScope, Rsvp
-from models.post import MAX_POST_LENGTH, REACTIONS
+from models.news import MAX_POST_LENGTH, REACTIONS
 
 
 class PostRequestSchema(ApiSchema):

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +26,11 @@ class Residence(Timestamped, db.Model):
 
     landlord = relationship("Landlord", back_populates="residences")
     buildings = relationship("Building", back_populates="residence", order_by="Building.name")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Where bookings, opening hours and "today" are counted."""
+        return ZoneInfo(self.time_zone)
 
 
 class Building(Timestamped, db.Model):

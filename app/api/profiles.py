@@ -4,7 +4,7 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from app.auth import signed_in_user
-from app.schemas.lending import ProfileSchema
+from app.schemas.profiles import ProfileSchema
 from services import profiles
 
 blp = Blueprint("members", __name__, description="Members' profiles")

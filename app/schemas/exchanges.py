@@ -1,0 +1,29 @@
+"""Help exchanges and gifts."""
+
+from marshmallow import fields
+
+from app.schemas.common import ApiSchema, AuthorSchema, PageArgs, at_most, one_of, page_of
+from app.schemas.listings import ListingSummarySchema
+from models import ExchangeStatus
+
+
+class ExchangeProposalSchema(ApiSchema):
+    message = fields.String(load_default="", validate=at_most(1000))
+
+
+class ExchangeSchema(ApiSchema):
+    id = fields.Integer()
+    listing = fields.Nested(ListingSummarySchema)
+    owner = fields.Nested(AuthorSchema)
+    member = fields.Nested(AuthorSchema)
+    status = fields.String()
+    message = fields.String()
+    status_changed_at = fields.DateTime()
+    created_at = fields.DateTime()
+
+
+ExchangePageSchema = page_of(ExchangeSchema, "ExchangePage")
+
+
+class ExchangeListArgs(PageArgs):
+    status = fields.String(validate=one_of([s.value for s in ExchangeStatus]))

@@ -1,0 +1,135 @@
+"""What members do with news: comments, reactions, answers to events, votes, and reads (with
+the reach that staff see)."""
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from models import (
+    Comment,
+    EventRsvp,
+    Post,
+    PostKind,
+    PostRead,
+    Reaction,
+    Rsvp,
+    User,
+    Visibility,
+    Vote,
+    db,
+)
+from models.base import utcnow
+from notifications import outbox
+from services import scoping
+from services.errors import Conflict, Forbidden, field_error
+from services.news.feed import visible_post
+from services.pagination import Page, paginate
+
+
+def list_comments(user: User, post_id: int, cursor, limit) -> Page:
+    post = visible_post(user, post_id)
+    query = (
+        select(Comment)
+        .where(
+            Comment.post_id == post.id,
+            or_(Comment.visibility == Visibility.VISIBLE, Comment.author_id == user.id),
+        )
+        .options(selectinload(Comment.author))
+    )
+    return paginate(query, [Comment.id], cursor, limit)
+
+
+def add_comment(user: User, post_id: int, body: str) -> Comment:
+    post = visible_post(user, post_id)
+    comment = Comment(post_id=post.id, author=user, body=body.strip())
+    db.session.add(comment)
+    db.session.flush()
+    if post.author_id != user.id:
+        outbox.enqueue(
+            [post.author],
+            "comment",
+            {"author": user.display_name, "body": body.strip()[:120]},
+            key=f"comment:{comment.id}",
+            link=f"palier://posts/{post.id}",
+        )
+    db.session.flush()
+    return comment
+
+
+def react(user: User, post_id: int, kind: str | None) -> None:
+    """Set, change (or with None, remove) the user's one reaction to a post."""
+    post = visible_post(user, post_id)
+    reaction = db.session.get(Reaction, (post.id, user.id))
+    if kind is None:
+        if reaction is not None:
+            db.session.delete(reaction)
+    elif reaction is None:
+        db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
+    else:
+        reaction.kind = kind
+    db.session.flush()
+
+
+def answer_event(user: User, post_id: int, answer: str) -> None:
+    post = visible_post(user, post_id)
+    if post.kind != PostKind.EVENT:
+        raise Conflict("Only events take an answer.")
+    # One answer at a time per event, so that its last place goes to one member.
+    db.session.scalar(select(Post.id).where(Post.id == post.id).with_for_update())
+    rsvp = db.session.get(EventRsvp, (post.id, user.id))
+    if answer == Rsvp.GOING and (rsvp is None or rsvp.answer != Rsvp.GOING) and post.capacity:
+        going = db.session.scalar(
+            select(func.count()).where(EventRsvp.post_id == post.id, EventRsvp.answer == Rsvp.GOING)
+        )
+        if going >= post.capacity:
+            raise Conflict(
+                "This event is full (%(capacity)s places).",
+                capacity=post.capacity,
+                extra={"going": going},
+            )
+    if rsvp is None:
+        db.session.add(EventRsvp(post_id=post.id, user_id=user.id, answer=Rsvp(answer)))
+    else:
+        rsvp.answer = Rsvp(answer)
+    db.session.flush()
+
+
+def vote(user: User, post_id: int, option_id: int, now: datetime | None = None) -> None:
+    post = visible_post(user, post_id)
+    if post.kind != PostKind.POLL:
+        raise Conflict("Only polls take a vote.")
+    if post.closes_at <= (now or utcnow()):
+        raise Conflict("This poll is closed.")
+    if option_id not in {option.id for option in post.options}:
+        raise field_error("option_id", "This option is not one of the poll's.")
+    current = db.session.get(Vote, (post.id, user.id))
+    try:
+        with db.session.begin_nested():
+            if current is None:
+                db.session.add(Vote(post_id=post.id, user_id=user.id, option_id=option_id))
+            else:
+                current.option_id = option_id
+    except IntegrityError:  # a second vote of the same member raced this one
+        raise Conflict("Your vote was already being recorded; try again.") from None
+
+
+def mark_read(user: User, post_id: int) -> None:
+    """The app opened the post; saying it twice changes nothing."""
+    post = visible_post(user, post_id)
+    if db.session.get(PostRead, (post.id, user.id)) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(PostRead(post_id=post.id, user_id=user.id))
+        except IntegrityError:  # the same read, reported twice at once
+            pass
+
+
+def reach(user: User, post_id: int) -> tuple[int, int]:
+    """Staff: how many members a post targeted when published, and how many opened it."""
+    post = visible_post(user, post_id)
+    if not scoping.can_manage(user, post.residence_id):
+        raise Forbidden("Only the landlord's staff can do this.")
+    opened = db.session.scalar(select(func.count()).where(PostRead.post_id == post.id))
+    return post.targeted_count, opened

@@ -1,0 +1,181 @@
+"""Publishing news: members write posts, events and polls; the landlord's staff also write
+announcements and alerts, which may be scheduled and pinned. Publishing tells the members
+reached (announcements and alerts) through the outbox."""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from models import (
+    PollOption,
+    Post,
+    PostBuilding,
+    PostKind,
+    PostPhoto,
+    PostResidence,
+    PostScope,
+    Space,
+    User,
+    db,
+)
+from models.base import utcnow
+from notifications import outbox
+from services import photos, scoping
+from services.errors import Forbidden, field_error
+from services.news.feed import visible_post
+from services.news.targeting import STAFF_KINDS, set_targets, targeted_members
+
+
+def publish_post(
+    user: User,
+    *,
+    residence_id: int,
+    kind: str,
+    body: str,
+    title: str | None = None,
+    scope: str = PostScope.RESIDENCE,
+    building_ids: list[int] | None = None,
+    radius_m: int | None = None,
+    area: dict | None = None,
+    all_residences: bool = False,
+    publish_at: datetime | None = None,
+    pinned_until: datetime | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    place: str | None = None,
+    space_id: int | None = None,
+    capacity: int | None = None,
+    options: list[str] | None = None,
+    closes_at: datetime | None = None,
+    results_after_close: bool = False,
+    now: datetime | None = None,
+) -> Post:
+    """Write a post for a building, the residence, the neighbourhood or (staff) an area; it is
+    published at once, or at `publish_at` for staff. Event and poll details go with their kind."""
+    now = now or utcnow()
+    kind = PostKind(kind)
+    if kind in STAFF_KINDS:
+        residence = scoping.get_managed_residence(user, residence_id)
+    else:
+        residence = scoping.active_membership(user, residence_id).residence
+        for name, value in (("pinned_until", pinned_until), ("publish_at", publish_at)):
+            if value is not None:
+                raise field_error(name, "Only the landlord's announcements can do this.")
+    post = Post(
+        residence=residence,
+        author=user,
+        kind=kind,
+        title=(title or "").strip() or None,
+        body=body.strip(),
+        scope=PostScope(scope),
+        urgent=kind == PostKind.ALERT,
+        publish_at=max(publish_at or now, now),
+        pinned_until=pinned_until,
+    )
+    if kind == PostKind.EVENT:
+        _set_event(post, now, starts_at, ends_at, place, space_id, capacity)
+    if kind == PostKind.POLL:
+        _set_poll(post, now, options, closes_at, results_after_close)
+    db.session.add(post)
+    db.session.flush()
+    set_targets(
+        user,
+        post,
+        building_ids=building_ids,
+        radius_m=radius_m,
+        area=area,
+        all_residences=all_residences,
+    )
+    if post.publish_at <= now:
+        _publish(post, now)
+    db.session.flush()
+    return post
+
+
+def publish_due_posts(now: datetime | None = None) -> int:
+    """The scheduler's job: publish announcements whose time has come. Returns how many."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Post)
+        .where(Post.published_at.is_(None), Post.publish_at <= now)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for post in due:
+        _publish(post, now)
+    db.session.flush()
+    return len(due)
+
+
+def add_photo(user: User, post_id: int, data: bytes) -> PostPhoto:
+    post = visible_post(user, post_id)
+    if post.author_id != user.id:
+        raise Forbidden("Only the author of this post can change it.")
+    return photos.attach(post.photos, data, lambda **stored: PostPhoto(post=post, **stored))
+
+
+def notify_readers(recipients, post: Post, kind: str, urgent: bool = False, **params) -> None:
+    """Tell members about a post (published, reminded, closed), once per post and kind."""
+    outbox.enqueue(
+        list(recipients),
+        kind,
+        {"title": post.title or post.body[:60], **params},
+        key=f"{kind}:post:{post.id}",
+        link=f"palier://posts/{post.id}",
+        urgent=urgent,
+    )
+
+
+def _set_event(
+    post: Post,
+    now: datetime,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    place: str | None,
+    space_id: int | None,
+    capacity: int | None,
+) -> None:
+    if starts_at is None:
+        raise field_error("starts_at", "An event needs a start.")
+    if starts_at <= now:
+        raise field_error("starts_at", "An event starts in the future.")
+    if ends_at is not None and ends_at <= starts_at:
+        raise field_error("ends_at", "The end must come after the start.")
+    post.starts_at, post.ends_at = starts_at, ends_at
+    post.place = (place or "").strip() or None
+    post.capacity = capacity
+    if space_id is not None:
+        space = db.session.get(Space, space_id)
+        if space is None or space.residence_id != post.residence.id:
+            raise field_error("space_id", "This space is not one of the residence's.")
+        post.space_id = space.id
+        post.place = post.place or space.name
+
+
+def _set_poll(
+    post: Post,
+    now: datetime,
+    options: list[str] | None,
+    closes_at: datetime | None,
+    results_after_close: bool,
+) -> None:
+    labels = [label.strip() for label in options or []]
+    if not 2 <= len(labels) <= 10 or len(set(labels)) != len(labels) or not all(labels):
+        raise field_error("options", "A poll has from 2 to 10 different options.")
+    if closes_at is None or closes_at <= now:
+        raise field_error("closes_at", "A poll closes in the future.")
+    post.closes_at = closes_at
+    post.results_after_close = results_after_close
+    post.options = [PollOption(position=index, label=label) for index, label in enumerate(labels)]
+
+
+def _publish(post: Post, now: datetime) -> None:
+    post.published_at = now
+    for target in (PostResidence, PostBuilding):
+        db.session.execute(update(target).where(target.post_id == post.id).values(published_at=now))
+    members = targeted_members(post)
+    post.targeted_count = len(members)
+    if post.kind in STAFF_KINDS:
+        kind = "alert" if post.kind == PostKind.ALERT else "announcement"
+        notify_readers(
+            [m for m in members if m.id != post.author_id], post, kind, urgent=post.urgent
+        )
