@@ -31,9 +31,11 @@ def create_app(config=None) -> Flask:
     login_manager.init_app(app)
     api.init_app(app)
 
-    from app import auth, cli, transactions
+    from app import auth, cli, security_headers, transactions
     from app.api import register_api
 
+    # First registered, so it runs last: even the answer of a failed commit gets the headers.
+    security_headers.init_app(app)
     transactions.init_app(app)
     auth.init_app(app)
     register_api(app)

@@ -23,6 +23,8 @@ class Config:
     FIREBASE_CREDENTIALS = os.environ.get("FIREBASE_CREDENTIALS")
     # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Sent on answers served over HTTPS (app/security_headers.py).
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
     # JSON bodies are small; photo uploads get their own, larger limit (app/api/listings.py).
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -52,6 +54,8 @@ class Config:
     OPENAPI_JSON_PATH = "v1/openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    # No badge from validator.swagger.io: the docs page loads nothing beyond the CDN folder.
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
     API_SPEC_OPTIONS = {
         "info": {"description": "Palier: neighbourhood mutual aid for social-housing residences."},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
