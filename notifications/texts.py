@@ -61,9 +61,11 @@ TEXTS = {
         lazy_gettext("Answer withdrawn: %(listing)s"),
         lazy_gettext("Your neighbour withdrew their answer."),
     ),
+    # Private texts (messages, comments) never go into a notification: push services and
+    # logs see who wrote, and the app fetches what.
     "message": (
-        lazy_gettext("Message from %(author)s"),
-        lazy_gettext("%(body)s"),
+        lazy_gettext("New message from %(author)s"),
+        lazy_gettext("Open the conversation to read it."),
     ),
     "booking_confirmed": (
         lazy_gettext("Booked: %(space)s"),
@@ -103,7 +105,7 @@ TEXTS = {
     ),
     "comment": (
         lazy_gettext("%(author)s commented"),
-        lazy_gettext("%(body)s"),
+        lazy_gettext("Open the post to read the comment."),
     ),
     "event_reminder": (
         lazy_gettext("Soon: %(title)s"),

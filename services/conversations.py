@@ -42,7 +42,8 @@ def post_message(user: User, deal_kind: str, deal_id: int, body: str) -> Message
     outbox.enqueue(
         [other],
         "message",
-        {"author": user.display_name, "body": _preview(message.body)},
+        # Who wrote, never what: the text stays out of push services and logs; the app fetches it.
+        {"author": user.display_name},
         key=f"message:{message.id}",
         link=f"palier://{deal_kind}s/{deal.id}/messages",
     )
@@ -87,7 +88,3 @@ def _deal(user: User, deal_kind: str, deal_id: int):
 
 def _deal_column(model, deal_kind: str):
     return model.loan_id if deal_kind == LOAN else model.exchange_id
-
-
-def _preview(body: str, length: int = 120) -> str:
-    return body if len(body) <= length else body[: length - 1] + "…"

@@ -192,7 +192,8 @@ def test_the_thread_is_private_and_in_order(client, world):
     for role in ("other_resident", "staff", "admin"):
         assert client.get(url, headers=world.headers(role)).status_code == 404
     told = notifications_of(world.users["resident"], "message")
-    assert [n.payload["body"] for n in told] == ["Bonjour !", "Parfait"]
+    assert [n.payload["title"] for n in told] == ["Nouveau message de Moussa"] * 2
+    assert not any("Bonjour" in n.payload["body"] or "Parfait" in n.payload["body"] for n in told)
     too_long = client.post(url, json={"body": "x" * 2001}, headers=world.headers("resident"))
     assert too_long.status_code == 422
 

@@ -1,5 +1,7 @@
 """Push delivery through the real firebase-admin library, against the fake FCM server."""
 
+import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from models import (
     db,
 )
 from notifications import dispatcher, outbox
-from notifications.senders import FcmSender
+from notifications.senders import FcmSender, LogSender
 
 # 10:00 in Paris on a winter day: outside quiet hours.
 MORNING = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -207,3 +209,63 @@ def test_categories_switched_off_are_dropped(world, fcm):
     notify([resident])
     assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"dropped": 1}
     assert fcm.delivered == []
+
+
+def test_private_texts_stay_out_of_pushes_and_logs(client, world, fcm, caplog):
+    """A message or a comment is announced by its author's name; the app fetches the text."""
+    resident = world.users["resident"]
+    resident.locale = "en"
+    device(resident, "phone-nadia")
+    secrets_written = []
+
+    def write(round_):
+        message, comment = f"Mon code de porte est 4512B ({round_})", f"Je passe à 18 h ({round_})"
+        secrets_written.extend([message, comment])
+        solidaire = world.headers("solidaire")
+        loan_thread = f"/api/v1/loans/{world.loan.id}/messages"
+        comments = f"/api/v1/posts/{world.event.id}/comments"
+        assert (
+            client.post(loan_thread, json={"body": message}, headers=solidaire).status_code == 201
+        )
+        assert client.post(comments, json={"body": comment}, headers=solidaire).status_code == 201
+
+    write(1)
+    assert dispatcher.dispatch(fcm.sender, now=MORNING)["sent"] == 2
+    pushed = {m["notification"]["title"]: m["notification"]["body"] for m in fcm.delivered}
+    assert pushed == {
+        "New message from Moussa": "Open the conversation to read it.",
+        "Moussa commented": "Open the post to read the comment.",
+    }
+    caplog.set_level(logging.DEBUG)
+    write(2)
+    assert dispatcher.dispatch(LogSender(), now=MORNING)["sent"] == 2
+    assert "New message from Moussa" in caplog.text  # the log sender did log the pushes
+    stored = [n.payload for n in db.session.scalars(select(Notification))]
+    for text in secrets_written:
+        assert text not in json.dumps(fcm.delivered, ensure_ascii=False)
+        assert text not in json.dumps(stored, ensure_ascii=False)
+        assert text not in caplog.text
+
+
+def test_message_and_comment_notices_in_french(client, world):
+    solidaire = world.headers("solidaire")
+    client.post(
+        f"/api/v1/loans/{world.loan.id}/messages", json={"body": "Bonjour"}, headers=solidaire
+    )
+    client.post(
+        f"/api/v1/posts/{world.event.id}/comments", json={"body": "Super"}, headers=solidaire
+    )
+    payloads = {
+        n.kind: (n.payload["title"], n.payload["body"])
+        for n in db.session.scalars(
+            select(Notification).where(Notification.recipient_id == world.users["resident"].id)
+        )
+    }
+    assert payloads["message"] == (
+        "Nouveau message de Moussa",
+        "Ouvrez la conversation pour le lire.",
+    )
+    assert payloads["comment"] == (
+        "Moussa a commenté",
+        "Ouvrez la publication pour lire le commentaire.",
+    )

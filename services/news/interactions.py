@@ -50,7 +50,8 @@ def add_comment(user: User, post_id: int, body: str) -> Comment:
         outbox.enqueue(
             [post.author],
             "comment",
-            {"author": user.display_name, "body": body.strip()[:120]},
+            # Who commented, never what: the app fetches the comment.
+            {"author": user.display_name},
             key=f"comment:{comment.id}",
             link=f"palier://posts/{post.id}",
         )
