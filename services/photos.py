@@ -13,10 +13,10 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
+from sqlalchemy import event, select, union_all
 from sqlalchemy.orm import Session
 
-from models import db
+from models import Listing, ListingPhoto, Post, PostPhoto, SpacePhoto, Visibility, db
 from services.errors import Conflict, field_error
 
 MAX_PHOTOS = 4
@@ -67,6 +67,23 @@ def attach(collection: list, data: bytes, make_row):
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def servable(filename: str) -> bool:
+    """Whether the file of this name may be served: its row exists (a file left on disk by a
+    deleted photo is not), and the listing or post it belongs to is not hidden. One query."""
+    listing = (
+        select(ListingPhoto.id)
+        .join(Listing, Listing.id == ListingPhoto.listing_id)
+        .where(ListingPhoto.filename == filename, Listing.visibility == Visibility.VISIBLE)
+    )
+    post = (
+        select(PostPhoto.id)
+        .join(Post, Post.id == PostPhoto.post_id)
+        .where(PostPhoto.filename == filename, Post.visibility == Visibility.VISIBLE)
+    )
+    space = select(SpacePhoto.id).where(SpacePhoto.filename == filename)
+    return bool(db.session.scalar(select(union_all(listing, post, space).exists())))
 
 
 def drop_photo(filename: str) -> None:
