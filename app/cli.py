@@ -17,7 +17,13 @@ palier = AppGroup("palier", help="Palier's own commands.")
 
 @palier.command("demo")
 def load_demo_command():
-    """Load the demo landlord, residences and accounts (safe to run again)."""
+    """Load the demo landlord, residences and accounts (safe to run again; not in production)."""
+    if current_app.config["PALIER_ENVIRONMENT"] == "production":
+        # Accounts with a published password have no place on a real residence's data.
+        raise click.ClickException(
+            "Refusing to load the demo accounts: this app runs the production configuration "
+            "(PALIER_CONFIG=production), and their password is public."
+        )
     with unit_of_work():
         demo.load_demo()
     click.echo(f"Demo data loaded. Accounts (password: {demo.DEMO_PASSWORD}):")

@@ -15,6 +15,8 @@ def _database_url(url: str) -> str:
 
 
 class Config:
+    # Which configuration runs: some commands refuse production (`flask palier demo`).
+    PALIER_ENVIRONMENT = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "palier-development-only-secret")
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'palier.sqlite'}")
@@ -69,6 +71,7 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
+    PALIER_ENVIRONMENT = "testing"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "postgresql://127.0.0.1/palier_test")
@@ -79,6 +82,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    PALIER_ENVIRONMENT = "production"
+
     @classmethod
     def check(cls) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from models import (
@@ -70,3 +75,47 @@ def test_demo_loads_twice_to_the_same_data_and_its_accounts_work(client):
         headers=tokens["resident@demo.palier.test"],
     ).json["items"]
     assert [item["residence"]["name"] for item in nearby] == ["Résidence Le Verger"]
+
+
+def demo_accounts():
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.email.like("%@demo.palier.test"))
+    )
+
+
+def test_the_demo_command_loads_outside_production(app):
+    result = app.test_cli_runner().invoke(args=["palier", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "resident@demo.palier.test" in result.output
+    assert demo_accounts() == 5
+
+
+def test_the_demo_command_refuses_a_production_app(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PALIER_ENVIRONMENT", "production")
+    result = app.test_cli_runner().invoke(args=["palier", "demo"])
+    assert result.exit_code == 1
+    assert "Refusing to load the demo accounts" in result.output
+    assert "PALIER_CONFIG=production" in result.output
+    assert demo_accounts() == 0
+
+
+def test_the_demo_command_refuses_the_production_configuration():
+    """The real production configuration, built as `flask --app wsgi` builds it, with a
+    database address where nothing listens: the refusal comes before any connection."""
+    env = {
+        **os.environ,
+        "PALIER_CONFIG": "production",
+        "SECRET_KEY": "a-test-secret",
+        "DATABASE_URL": "postgresql://palier@127.0.0.1:1/nowhere",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "palier", "demo"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Error: Refusing to load the demo accounts" in result.stderr
+    assert "Demo data loaded" not in result.stdout
