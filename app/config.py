@@ -40,6 +40,9 @@ class Config:
     REGISTER_RATE_LIMIT_PER_IP = "10 per hour"
     REGISTER_RATE_LIMIT_PER_ACCOUNT = "3 per hour"
 
+    # Invite codes expire after this many days unless staff choose a date, or none.
+    INVITE_CODE_DAYS = int(os.environ.get("INVITE_CODE_DAYS", "90"))
+
     SCHEDULER_DISPATCH_SECONDS = int(os.environ.get("SCHEDULER_DISPATCH_SECONDS", "5"))
 
     BABEL_DEFAULT_LOCALE = "fr"
