@@ -14,6 +14,10 @@ def _database_url(url: str) -> str:
     return url
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
 class Config:
     # Which configuration runs: some commands refuse production (`flask palier demo`).
     PALIER_ENVIRONMENT = "development"
@@ -43,6 +47,17 @@ class Config:
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute"
     REGISTER_RATE_LIMIT_PER_IP = "10 per hour"
     REGISTER_RATE_LIMIT_PER_ACCOUNT = "3 per hour"
+    # Per signed-in account (bearer token) unless said otherwise.
+    WRITE_RATE_LIMIT_PER_ACCOUNT = os.environ.get("WRITE_RATE_LIMIT_PER_ACCOUNT", "60 per minute")
+    JOIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("JOIN_RATE_LIMIT_PER_ACCOUNT", "10 per hour")
+    JOIN_RATE_LIMIT_PER_IP = os.environ.get("JOIN_RATE_LIMIT_PER_IP", "30 per hour")
+    PHOTO_RATE_LIMIT_PER_ACCOUNT = os.environ.get("PHOTO_RATE_LIMIT_PER_ACCOUNT", "30 per hour")
+    LOAN_EXCHANGE_RATE_LIMIT_PER_ACCOUNT = os.environ.get(
+        "LOAN_EXCHANGE_RATE_LIMIT_PER_ACCOUNT", "20 per hour"
+    )
+
+    # Invite codes expire after this many days unless staff choose a date, or none.
+    INVITE_CODE_DAYS = int(os.environ.get("INVITE_CODE_DAYS", "90"))
 
     SCHEDULER_DISPATCH_SECONDS = int(os.environ.get("SCHEDULER_DISPATCH_SECONDS", "5"))
 
@@ -89,6 +104,12 @@ class ProductionConfig(Config):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"Set {', '.join(missing)} in the environment for production.")
+        # Counters in each worker's memory multiply every limit by the number of workers.
+        if not os.environ.get("REDIS_URL") and not _flag("RATELIMIT_ALLOW_MEMORY"):
+            raise RuntimeError(
+                "Set REDIS_URL for the rate limits in production "
+                "(or RATELIMIT_ALLOW_MEMORY=1 to keep them in each worker's memory)."
+            )
 
 
 CONFIGS = {

@@ -1,9 +1,10 @@
 """Flask extensions, created here once and bound to the app in `create_app`."""
 
+from flask import current_app, request
 from flask_babel import Babel
-from flask_limiter import Limiter
+from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_smorest import Api
 
@@ -20,9 +21,38 @@ class PalierApi(Api):
         return problem_from_http_exception(error)
 
 
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def account_key() -> str:
+    """Rate limits per account: the bearer token's user, or the address of anonymous callers."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.get_id()}"
+    return get_remote_address() or ""
+
+
+def _not_an_account_write() -> bool:
+    # Anonymous writes (sign-in, registration) have limits of their own, by address.
+    return not request.path.startswith("/api/") or not current_user.is_authenticated
+
+
 api = PalierApi()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(
+    key_func=get_remote_address,
+    application_limits=[
+        # Every write of the API (POST, PATCH, PUT, DELETE), per account, whatever the endpoint:
+        # checked before the view, with the limits the views declare themselves.
+        ApplicationLimit(
+            limit_provider=lambda: current_app.config["WRITE_RATE_LIMIT_PER_ACCOUNT"],
+            key_function=account_key,
+            scope="writes",
+            methods=WRITES,
+            exempt_when=_not_an_account_write,
+            cost=1,
+        )
+    ],
+)
 login_manager = LoginManager()
 migrate = Migrate()
 

@@ -111,19 +111,31 @@ def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
         _send_group(sender, message, members, devices, counts, now, first_retry)
 
 
-def notification_stats(now: datetime | None = None) -> dict:
-    """Counts by status over the last 24 hours, and how long the oldest pending row has waited."""
+def notification_stats(now: datetime | None = None, landlord_ids: list[int] | None = None) -> dict:
+    """Counts by status over the last 24 hours, and how long the oldest pending row has waited.
+
+    With `landlord_ids`, only notifications to members of those landlords' residences count;
+    without, the whole platform's (platform admins, the command line).
+    """
     now = now or utcnow()
+    conditions = []
+    if landlord_ids is not None:
+        members = (
+            select(Membership.user_id)
+            .join(Residence, Residence.id == Membership.residence_id)
+            .where(Residence.landlord_id.in_(landlord_ids))
+        )
+        conditions.append(Notification.recipient_id.in_(members))
     by_status = dict(
         db.session.execute(
             select(Notification.status, func.count())
-            .where(Notification.created_at >= now - timedelta(hours=24))
+            .where(Notification.created_at >= now - timedelta(hours=24), *conditions)
             .group_by(Notification.status)
         ).all()
     )
     oldest = db.session.scalar(
         select(func.min(Notification.created_at)).where(
-            Notification.status == NotificationStatus.PENDING
+            Notification.status == NotificationStatus.PENDING, *conditions
         )
     )
     return {

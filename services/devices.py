@@ -4,8 +4,10 @@ from sqlalchemy import select
 
 from models import ApiToken, Device, NotificationPreferences, User, db
 from models.base import utcnow
+from notifications import dispatcher
 from notifications.preferences import CATEGORIES, DEFAULT_QUIET
-from services.errors import NotFound, field_error
+from services import scoping
+from services.errors import Forbidden, NotFound, field_error
 from services.local_time import format_clock, parse_clock
 
 
@@ -73,3 +75,14 @@ def set_preferences(user: User, data: dict) -> dict:
             setattr(row, column, minutes)
     db.session.flush()
     return get_preferences(user)
+
+
+def notification_stats(user: User) -> dict:
+    """Delivery figures: a landlord's staff see those of their residences' members only;
+    platform admins see the whole platform's."""
+    if user.is_platform_admin:
+        return dispatcher.notification_stats()
+    landlord_ids = scoping.staffed_landlord_ids(user)
+    if not landlord_ids:
+        raise Forbidden("Only the landlord's staff can do this.")
+    return dispatcher.notification_stats(landlord_ids=landlord_ids)

@@ -1,11 +1,20 @@
-"""Invite codes: how tenants join their residence without staff typing their names in."""
+"""Invite codes: how tenants join their residence without staff typing their names in.
+
+A code is 12 characters of a 31-character alphabet: 31**12 ≈ 7.9e17 codes, 59.4 bits. Joining
+is limited per account and per address (app/api/rate_limits.py): even 1,000 addresses trying
+30 codes an hour for a year (2.6e8 tries) against 100,000 live codes find one with a chance of
+about 3 in 100,000. Codes expire (INVITE_CODE_DAYS, 90 days by default) unless staff say
+`never_expires`, and every refusal of a code answers the same, so that nobody learns whether a
+code exists, expired, was withdrawn or is used up.
+"""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
-from models import Building, InviteCode, Membership, MembershipStatus, User, db
+from models import Building, InviteCode, Membership, MembershipRole, MembershipStatus, User, db
 from models.base import utcnow
 from notifications import outbox
 from services import scoping
@@ -14,7 +23,8 @@ from services.pagination import Page, paginate
 
 # No 0/O, 1/I/L: codes are read aloud and typed by people who may not see well.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
+CODE_LENGTH = 12
+UNUSABLE = "This code cannot be used. Check it, or ask your landlord for a new one."
 
 
 def normalize_code(code: str) -> str:
@@ -27,7 +37,9 @@ def create_invite_code(
     building_id: int | None = None,
     expires_at: datetime | None = None,
     max_uses: int | None = None,
+    never_expires: bool = False,
 ) -> InviteCode:
+    """A new code; it expires after INVITE_CODE_DAYS unless it says when, or `never_expires`."""
     residence = scoping.get_managed_residence(user, residence_id)
     if building_id is not None and not db.session.scalar(
         select(Building.id).where(Building.id == building_id, Building.residence_id == residence.id)
@@ -35,6 +47,10 @@ def create_invite_code(
         raise field_error("building_id", "This building is not part of the residence.")
     if expires_at is not None and expires_at <= utcnow():
         raise field_error("expires_at", "The expiry date is already past.")
+    if never_expires and expires_at is not None:
+        raise field_error("never_expires", "Choose an expiry date or none, not both.")
+    if expires_at is None and not never_expires:
+        expires_at = utcnow() + timedelta(days=current_app.config["INVITE_CODE_DAYS"])
     invite = InviteCode(
         code=_new_code(),
         residence=residence,
@@ -66,7 +82,8 @@ def revoke_invite_code(user: User, residence_id: int, invite_id: int) -> InviteC
 
 
 def join_with_code(user: User, code: str) -> Membership:
-    """Make the user an active member of the code's residence (and building).
+    """Make the user an active member of the code's residence (and building), as a resident:
+    whoever left or was removed comes back without the role they had.
 
     The code row is locked so that its last use cannot be spent twice by simultaneous joins.
     """
@@ -87,6 +104,7 @@ def join_with_code(user: User, code: str) -> Membership:
         membership = Membership(user=user, residence_id=invite.residence_id)
         db.session.add(membership)
     membership.status = MembershipStatus.ACTIVE
+    membership.role = MembershipRole.RESIDENT
     membership.building_id = invite.building_id
     membership.invite_code_id = invite.id
     membership.joined_at = utcnow()
@@ -104,14 +122,14 @@ def join_with_code(user: User, code: str) -> Membership:
 
 
 def _check_usable(invite: InviteCode | None) -> None:
-    if invite is None:
-        raise field_error("code", "This code does not exist. Check it with whoever gave it to you.")
-    if invite.revoked_at is not None:
-        raise field_error("code", "This code has been withdrawn. Ask your landlord for a new one.")
-    if invite.expires_at is not None and invite.expires_at <= utcnow():
-        raise field_error("code", "This code has expired. Ask your landlord for a new one.")
-    if invite.max_uses is not None and invite.uses >= invite.max_uses:
-        raise field_error("code", "This code has already been used as many times as allowed.")
+    """One answer for every refusal: unknown, withdrawn, expired or used up."""
+    if (
+        invite is None
+        or invite.revoked_at is not None
+        or (invite.expires_at is not None and invite.expires_at <= utcnow())
+        or (invite.max_uses is not None and invite.uses >= invite.max_uses)
+    ):
+        raise field_error("code", UNUSABLE)
 
 
 def _new_code() -> str:

@@ -236,9 +236,9 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
     """Ids and publication times of the published posts the user may read.
 
     A post reaches the residences or buildings it targets (fixed at publication); moderators
-    read every post of their residences; hidden posts are read by their author and those
-    moderators only. The user's residences and buildings are looked up first (one small
-    query), so that each source is read newest first in index order: with `before` (a
+    read every post written in or reaching their residences; hidden posts are read by their
+    author and those moderators only. The user's residences and buildings are looked up first
+    (one small query), so that each source is read newest first in index order: with `before` (a
     (published_at, id) bound) and `limit`, no source reads more than a page.
     """
     memberships = db.session.execute(
@@ -258,6 +258,14 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
     elif moderated:
         query = select(Post.id, Post.published_at).where(Post.residence_id.in_(moderated))
         sources.append((query, Post.published_at, Post.id))
+        # And every post that reaches one of their residences (a neighbour's `nearby` post,
+        # perhaps from another landlord's residence): they answer for what their members read.
+        query = (
+            select(PostResidence.post_id.label("id"), PostResidence.published_at)
+            .join(Post, Post.id == PostResidence.post_id)
+            .where(PostResidence.residence_id.in_(moderated))
+        )
+        sources.append((query, PostResidence.published_at, PostResidence.post_id))
     for target, column, ids in (
         (PostResidence, PostResidence.residence_id, residences),
         (PostBuilding, PostBuilding.building_id, buildings),

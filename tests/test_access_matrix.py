@@ -416,16 +416,24 @@ BOOKINGS = [
         },
     ),
     Row(
+        "GET",
+        "/api/v1/me/calendar-feeds",
+        lambda w: "/api/v1/me/calendar-feeds",
+        SIGNED_IN_OK,
+    ),
+    Row(
         "POST",
         "/api/v1/me/calendar-feeds",
         lambda w: "/api/v1/me/calendar-feeds",
-        statuses(401, 201, 201, 201, 201, 201, 201),
+        # Members follow their own bookings; staff and admins book nothing.
+        statuses(401, 201, 201, 201, 403, 403, 403),
     ),
     Row(
         "POST",
         "/api/v1/spaces/<int:space_id>/calendar-feeds",
         lambda w: f"/api/v1/spaces/{w.room.id}/calendar-feeds",
-        STAFF_OF_HOME_CREATES,
+        # Those who see who booked: the residence's solidaires and staff.
+        statuses(401, 403, 404, 201, 201, 404, 201),
     ),
     Row(
         "DELETE",

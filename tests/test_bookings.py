@@ -2,11 +2,19 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from models import Booking, BookingStatus, Notification, OpeningHours, Space, db
+from models import (
+    Booking,
+    BookingStatus,
+    LandlordStaff,
+    Notification,
+    OpeningHours,
+    Space,
+    db,
+)
 from services import bookings
-from tests.world import today
+from tests.world import FEED_SECRET, today
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = today() + timedelta(days=10)
@@ -317,6 +325,87 @@ def test_calendar_feeds(client, world):
         ).walk("VEVENT")
     ]
     assert all("(Nadia)" in summary for summary in summaries)
+
+
+def ics(client, path):
+    response = client.get(path)
+    if response.status_code != 200:
+        return response.status_code, []
+    events = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+    return 200, [str(event["summary"]) for event in events]
+
+
+def feed_path(answer):
+    return answer.json["url"].split("localhost", 1)[1]
+
+
+def test_a_members_feed_ends_with_their_membership(client, world):
+    path = f"/api/v1/calendars/{FEED_SECRET}.ics"
+    # A neighbour's booking never shows in Nadia's own feed, nor his name.
+    start = datetime.combine(today() + timedelta(days=4), time(10), PARIS)
+    db.session.add(
+        bookings.new_booking(
+            world.room,
+            world.users["solidaire"],
+            start,
+            start + timedelta(hours=1),
+            "Anniversaire",
+            5,
+            BookingStatus.CONFIRMED,
+        )
+    )
+    db.session.commit()
+    status, summaries = ics(client, path)
+    assert status == 200 and len(summaries) == 2
+    assert not any("Moussa" in s or "Anniversaire" in s for s in summaries)
+    for status_now, answer in (("suspended", 404), ("active", 200), ("left", 404)):
+        world.membership("resident").status = status_now
+        db.session.commit()
+        assert client.get(path).status_code == answer, status_now
+    # Staff, who book nothing, have no feed of their own.
+    refused = client.post("/api/v1/me/calendar-feeds", headers=world.headers("staff"))
+    assert refused.status_code == 403
+
+
+def test_a_space_feed_ends_with_its_owners_role(client, world):
+    url = f"/api/v1/spaces/{world.room.id}/calendar-feeds"
+    solidaire = client.post(url, headers=world.headers("solidaire"))
+    staff = client.post(url, headers=world.headers("staff"))
+    assert solidaire.status_code == staff.status_code == 201
+    status, summaries = ics(client, feed_path(solidaire))
+    assert status == 200 and summaries and all("(Nadia)" in s for s in summaries)
+    world.membership("solidaire").role = "resident"  # no longer a moderator
+    db.session.commit()
+    assert client.get(feed_path(solidaire)).status_code == 404
+    assert client.get(feed_path(staff)).status_code == 200
+    db.session.execute(
+        update(LandlordStaff)
+        .where(LandlordStaff.user_id == world.users["staff"].id)
+        .values(active=False)
+    )
+    db.session.commit()
+    assert client.get(feed_path(staff)).status_code == 404
+    # Residents cannot follow who books the room.
+    assert client.post(url, headers=world.headers("resident")).status_code == 403
+
+
+def test_members_list_and_revoke_their_feeds(client, world):
+    headers = world.headers("solidaire")
+    mine = client.post("/api/v1/me/calendar-feeds", headers=headers).json
+    room = client.post(f"/api/v1/spaces/{world.room.id}/calendar-feeds", headers=headers).json
+    listed = client.get("/api/v1/me/calendar-feeds", headers=headers)
+    assert listed.status_code == 200
+    items = listed.json["items"]
+    assert [item["id"] for item in items] == [mine["id"], room["id"]]
+    assert items[0]["space"] is None
+    assert items[1]["space"] == {"id": world.room.id, "name": "Salle commune"}
+    assert "url" not in items[0]
+    assert client.delete(f"/api/v1/calendar-feeds/{room['id']}", headers=headers).status_code == 204
+    after = client.get("/api/v1/me/calendar-feeds", headers=headers).json["items"]
+    assert [item["id"] for item in after] == [mine["id"]]
+    # Another member sees only theirs: the resident's, made by the test world.
+    theirs = client.get("/api/v1/me/calendar-feeds", headers=world.headers("resident")).json
+    assert [item["id"] for item in theirs["items"]] == [world.feed.id]
 
 
 def test_reminders_before_the_start(world):

@@ -1,7 +1,8 @@
 from sqlalchemy import select
 
-from models import Device, db
-from tests.world import PASSWORD
+from models import Device, Membership, db
+from notifications import outbox
+from tests.world import PASSWORD, user
 
 
 def register(client, world, role, token="fcm-shared-phone", **extra):
@@ -52,3 +53,19 @@ def test_preferences(client, world):
     assert changed["quiet_end"] == "07:30"
     for bad in ({"categories": {"spam": True}}, {"quiet_start": "25:00"}, {"quiet_start": "9h"}):
         assert client.put(url, json=bad, headers=world.headers("resident")).status_code == 422, bad
+
+
+def test_notification_stats_count_only_the_callers_landlord(client, world):
+    def pending(role):
+        response = client.get("/api/v1/notifications/stats", headers=world.headers(role))
+        assert response.status_code == 200, response.json
+        return response.json["last_24_hours"]["pending"]
+
+    # The world's announcement went to Les Tilleuls' two members, of Habitat Est.
+    assert (pending("staff"), pending("other_staff")) == (2, 0)
+    tenant = user("tenant@test.palier", "Inès")
+    db.session.add(Membership(user=tenant, residence=world.far))
+    db.session.flush()
+    outbox.enqueue([tenant], "welcome", {"residence": "Les Érables"}, key="w", link="palier://")
+    db.session.commit()
+    assert (pending("staff"), pending("other_staff"), pending("admin")) == (2, 1, 3)

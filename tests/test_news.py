@@ -3,8 +3,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import event, func, select
 
 from models import Membership, Notification, Post, PostResidence, db
+from services import accounts
 from services.news import interactions, publishing, reminders
-from tests.world import PARIS
+from tests.world import PARIS, residence, user
 
 AROUND_TILLEULS_AND_VERGER = {
     "type": "Polygon",
@@ -40,8 +41,77 @@ def test_nearby_reaches_the_residence_800_m_away_not_3_km(client, world):
     db.session.add(far)
     db.session.commit()
     assert post["id"] not in feed_ids(client, world, "other_staff")  # Les Érables, 3.3 km
-    wide = publish(client, world, scope="nearby", radius_m=5000).json
-    assert wide["id"] in feed_ids(client, world, "other_staff")
+
+
+def test_a_members_nearby_post_reaches_two_kilometres_at_most(client, world):
+    before = post_count()
+    for radius in (2001, 5000):
+        response = publish(client, world, scope="nearby", radius_m=radius)
+        assert response.status_code == 422
+        assert response.mimetype == "application/problem+json"
+        assert "radius_m" in response.json["errors"]
+    assert post_count() == before
+    assert publish(client, world, scope="nearby", radius_m=2000).status_code == 201
+
+
+def test_staff_alerts_reach_only_their_landlords_residences(client, world):
+    tenant = user("tenant@test.palier", "Inès")
+    db.session.add(Membership(user=tenant, residence=world.far))  # Autre Bailleur, 3.3 km
+    db.session.commit()
+    alert = publish(
+        client,
+        world,
+        role="staff",
+        kind="alert",
+        title="Fuite de gaz",
+        body="Restez chez vous",
+        scope="nearby",
+        radius_m=5000,
+    )
+    assert alert.status_code == 201, alert.json
+    post_id = alert.json["id"]
+    targets = set(
+        db.session.scalars(
+            select(PostResidence.residence_id).where(PostResidence.post_id == post_id)
+        )
+    )
+    assert targets == {world.home.id, world.neighbour.id}
+    rung = set(
+        db.session.scalars(select(Notification.recipient_id).where(Notification.kind == "alert"))
+    )
+    assert tenant.id not in rung and world.users["other_resident"].id in rung
+    # The other landlord's staff neither see it nor answer for it.
+    headers = world.headers("other_staff")
+    assert client.get(f"/api/v1/posts/{post_id}", headers=headers).status_code == 404
+    assert post_id not in feed_ids(client, world, "other_staff")
+    assert (
+        publish(client, world, role="staff", kind="alert", scope="nearby", radius_m=5001)
+    ).status_code == 422
+
+
+def test_the_moderators_of_every_residence_a_post_reaches_see_it(client, world):
+    # A residence of the other landlord, 1.2 km north of Les Tilleuls.
+    close = residence(world.other_landlord, "Les Charmes", 4.8800, 45.7794)
+    helper = user("helper@test.palier", "Awa")
+    db.session.add(Membership(user=helper, residence=close, role="solidaire"))
+    db.session.commit()
+    post = publish(client, world, scope="nearby", radius_m=1500)
+    assert post.status_code == 201, post.json
+    post_id = post.json["id"]
+    for role in ("other_staff", "staff", "solidaire"):
+        headers = world.headers(role)
+        assert client.get(f"/api/v1/posts/{post_id}", headers=headers).status_code == 200, role
+        assert post_id in feed_ids(client, world, role), role
+    token = accounts.issue_token(helper, "phone")
+    db.session.commit()
+    seen = client.get(f"/api/v1/posts/{post_id}", headers={"Authorization": f"Bearer {token}"})
+    assert seen.status_code == 200
+    # A post that stays home is still none of the other landlord's business.
+    home_only = publish(client, world).json["id"]
+    assert (
+        client.get(f"/api/v1/posts/{home_only}", headers=world.headers("other_staff")).status_code
+        == 404
+    )
 
 
 def test_an_area_reaches_the_landlords_residences_it_covers(client, world):

@@ -9,6 +9,7 @@ from app.schemas.bookings import (
     BookingPageSchema,
     BookingRequestSchema,
     BookingSchema,
+    CalendarFeedPageSchema,
     CalendarFeedSchema,
     DecisionSchema,
     DeclineSchema,
@@ -92,11 +93,21 @@ def book_series(data, space_id):
     return {"series_id": series.id, "bookings": created, "skipped_dates": skipped}
 
 
+@blp.route("/me/calendar-feeds", methods=["GET"])
+@login_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, CalendarFeedPageSchema)
+def list_my_calendar_feeds(args):
+    """My calendar addresses that are not revoked (revoke one with DELETE)."""
+    return calendars.list_feeds(signed_in_user(), args.get("cursor"), args["limit"])
+
+
 @blp.route("/me/calendar-feeds", methods=["POST"])
 @login_required
 @blp.response(201, CalendarFeedSchema)
 def create_my_calendar_feed():
-    """A secret address of my bookings for a calendar app."""
+    """Members: a secret address of my bookings for a calendar app. It stops answering when
+    I am no longer an active member of any residence."""
     return _feed_answer(*calendars.create_member_feed(signed_in_user()))
 
 
@@ -104,7 +115,8 @@ def create_my_calendar_feed():
 @login_required
 @blp.response(201, CalendarFeedSchema)
 def create_space_calendar_feed(space_id):
-    """Staff: a secret address of all the space's bookings."""
+    """Staff and solidaires of the residence: a secret address of all the space's bookings,
+    with who booked. It stops answering as soon as I no longer moderate the residence."""
     return _feed_answer(*calendars.create_space_feed(signed_in_user(), space_id))
 
 

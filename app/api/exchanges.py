@@ -3,6 +3,7 @@
 from flask_login import login_required
 from flask_smorest import Blueprint
 
+from app.api import rate_limits
 from app.auth import signed_in_user
 from app.schemas.common import PageArgs
 from app.schemas.conversations import MessagePageSchema, MessageSchema, ThanksSchema
@@ -19,6 +20,7 @@ blp = Blueprint("exchanges", __name__, description="Lending, gifts and mutual he
 
 @blp.route("/listings/<int:listing_id>/exchanges", methods=["POST"])
 @login_required
+@rate_limits.neighbour_requests
 @blp.arguments(ExchangeProposalSchema)
 @blp.response(201, ExchangeSchema)
 def propose_exchange(data, listing_id):

@@ -3,6 +3,7 @@
 from flask_login import login_required
 from flask_smorest import Blueprint
 
+from app.api import rate_limits
 from app.auth import signed_in_user
 from app.schemas.common import PhotoSchema, PhotoUploadSchema
 from app.schemas.listings import (
@@ -52,6 +53,7 @@ def update_listing(changes, listing_id):
 
 @blp.route("/listings/<int:listing_id>/photos", methods=["POST"])
 @login_required
+@rate_limits.photo_uploads
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
 def add_photo(files, listing_id):

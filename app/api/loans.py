@@ -3,6 +3,7 @@
 from flask_login import login_required
 from flask_smorest import Blueprint
 
+from app.api import rate_limits
 from app.auth import signed_in_user
 from app.schemas.common import PageArgs
 from app.schemas.conversations import MessagePageSchema, MessageSchema, ThanksSchema
@@ -14,6 +15,7 @@ blp = Blueprint("loans", __name__, description="Lending, gifts and mutual help: 
 
 @blp.route("/listings/<int:listing_id>/loans", methods=["POST"])
 @login_required
+@rate_limits.neighbour_requests
 @blp.arguments(LoanRequestSchema)
 @blp.response(201, LoanSchema)
 def request_loan(data, listing_id):

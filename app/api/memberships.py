@@ -3,6 +3,7 @@
 from flask_login import login_required
 from flask_smorest import Blueprint
 
+from app.api import rate_limits
 from app.auth import signed_in_user
 from app.schemas.residences import JoinSchema, MembershipSchema
 from services import invitations
@@ -12,6 +13,8 @@ blp = Blueprint("memberships", __name__, description="Joining a residence")
 
 @blp.route("/memberships", methods=["POST"])
 @login_required
+@rate_limits.join_per_ip
+@rate_limits.join_per_account
 @blp.arguments(JoinSchema)
 @blp.response(201, MembershipSchema)
 def join_residence(data):

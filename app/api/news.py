@@ -3,6 +3,7 @@
 from flask_login import login_required
 from flask_smorest import Blueprint
 
+from app.api import rate_limits
 from app.auth import signed_in_user
 from app.schemas.common import PageArgs, PhotoSchema, PhotoUploadSchema
 from app.schemas.news import (
@@ -51,6 +52,7 @@ def get_post(post_id):
 
 @blp.route("/posts/<int:post_id>/photos", methods=["POST"])
 @login_required
+@rate_limits.photo_uploads
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
 def add_photo(files, post_id):

@@ -1,9 +1,13 @@
-"""Limits on sign-in and registration, per client address and per account."""
+"""Rate limits, each a setting of app/config.py: sign-in and registration per client address
+and per e-mail; joining with an invite code per account and per address; photo uploads and
+requests to neighbours (loans, help exchanges) per account. Every write of the API is limited
+per account as well (app/extensions.py). A refused request answers 429 with Retry-After.
+"""
 
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import limiter
+from app.extensions import account_key, limiter
 from services.accounts import normalize_email
 
 
@@ -27,4 +31,17 @@ login_per_account = limiter.limit(
 register_per_ip = limiter.limit(_setting("REGISTER_RATE_LIMIT_PER_IP"))
 register_per_account = limiter.limit(
     _setting("REGISTER_RATE_LIMIT_PER_ACCOUNT"), key_func=_account_key, scope="register-account"
+)
+
+join_per_ip = limiter.limit(_setting("JOIN_RATE_LIMIT_PER_IP"), scope="join-ip")
+join_per_account = limiter.limit(
+    _setting("JOIN_RATE_LIMIT_PER_ACCOUNT"), key_func=account_key, scope="join-account"
+)
+# Shared by the three photo endpoints (listings, spaces, posts): one count per account.
+photo_uploads = limiter.shared_limit(
+    _setting("PHOTO_RATE_LIMIT_PER_ACCOUNT"), scope="photos", key_func=account_key
+)
+# Shared by loan requests and help exchanges: each one notifies a neighbour.
+neighbour_requests = limiter.shared_limit(
+    _setting("LOAN_EXCHANGE_RATE_LIMIT_PER_ACCOUNT"), scope="requests", key_func=account_key
 )

@@ -3,6 +3,7 @@
 from flask_login import login_required
 from flask_smorest import Blueprint
 
+from app.api import rate_limits
 from app.auth import signed_in_user
 from app.schemas.common import PhotoSchema, PhotoUploadSchema
 from app.schemas.spaces import (
@@ -67,6 +68,7 @@ def remove_closure(space_id, closure_id):
 
 @blp.route("/spaces/<int:space_id>/photos", methods=["POST"])
 @login_required
+@rate_limits.photo_uploads
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
 def add_photo(files, space_id):

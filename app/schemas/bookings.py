@@ -85,3 +85,23 @@ class SeriesSchema(ApiSchema):
 class CalendarFeedSchema(ApiSchema):
     id = fields.Integer()
     url = fields.String(metadata={"description": "Secret address to add to a calendar app"})
+
+
+class FeedSpaceSchema(ApiSchema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class CalendarFeedSummarySchema(ApiSchema):
+    """A calendar address, without its secret (shown once, when it was made)."""
+
+    id = fields.Integer()
+    space = fields.Nested(
+        FeedSpaceSchema,
+        allow_none=True,
+        metadata={"description": "The space whose bookings it shows; null for my own bookings"},
+    )
+    created_at = fields.DateTime()
+
+
+CalendarFeedPageSchema = page_of(CalendarFeedSummarySchema, "CalendarFeedPage")

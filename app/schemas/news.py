@@ -22,7 +22,11 @@ class PostRequestSchema(ApiSchema):
     scope = fields.String(load_default="residence", validate=one_of([s.value for s in PostScope]))
     building_ids = fields.List(fields.Integer(), validate=validate.Length(max=50))
     radius_m = fields.Integer(
-        validate=between(100, 5000), metadata={"description": "nearby: 1 km by default"}
+        validate=between(100, 5000),
+        metadata={
+            "description": "nearby: 1 km by default; members' posts 2 km at most, staff's "
+            "announcements and alerts 5 km, within their landlord's residences"
+        },
     )
     area = GeoJSON(
         ("Polygon", "MultiPolygon"), metadata={"description": "area (staff): a quartier, a QPV"}

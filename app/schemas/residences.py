@@ -88,7 +88,7 @@ class MembershipUpdateSchema(ApiSchema):
 
 
 class JoinSchema(ApiSchema):
-    code = text(32, required=True, metadata={"example": "K7PM-Q3XD"})
+    code = text(32, required=True, metadata={"example": "K7PM-Q3XD-W9HT"})
 
 
 class MembershipSchema(ApiSchema):
@@ -104,7 +104,15 @@ class InviteCodeSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     code = fields.String(dump_only=True)
     building_id = fields.Integer(allow_none=True)
-    expires_at = fields.AwareDateTime(allow_none=True)
+    expires_at = fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "Defaults to 90 days from now (INVITE_CODE_DAYS)"},
+    )
+    never_expires = fields.Boolean(
+        load_only=True,
+        load_default=False,
+        metadata={"description": "Staff: a code that never expires (no `expires_at` then)"},
+    )
     max_uses = fields.Integer(allow_none=True, validate=between(1, 10000))
     uses = fields.Integer(dump_only=True)
     revoked_at = fields.DateTime(dump_only=True)

@@ -1,5 +1,11 @@
 """Who a post reaches, resolved once when it is written: the buildings, or the residences (the
-author's, those within a radius, or those of an area drawn by staff), stored with the post."""
+author's, those within a radius, or those of an area drawn by staff), stored with the post.
+
+Staff speak for their landlord: their announcements and alerts (which ring through quiet hours)
+reach only the residences their landlord manages, whatever the radius or the area. Members'
+`nearby` posts reach DEFAULT_RADIUS_M around their residence, at most MEMBER_MAX_RADIUS_M, and
+may cross landlords: the moderators of every residence reached then see the post (scoping).
+"""
 
 from sqlalchemy import func, or_, select
 
@@ -24,6 +30,10 @@ from services.geojson import parse_area, to_column
 # Only the landlord's staff write these, and only they reach an area.
 STAFF_KINDS = (PostKind.ANNOUNCEMENT, PostKind.ALERT)
 DEFAULT_RADIUS_M = 1000
+# How far a member's `nearby` post may reach; staff reach up to STAFF_MAX_RADIUS_M, within
+# their landlord's residences only.
+MEMBER_MAX_RADIUS_M = 2000
+STAFF_MAX_RADIUS_M = 5000
 
 
 def set_targets(
@@ -62,7 +72,7 @@ def set_targets(
     if post.scope == PostScope.RESIDENCE:
         targets = select(Residence.id).where(Residence.id == residence.id)
     elif post.scope == PostScope.NEARBY:
-        post.radius_m = radius_m or DEFAULT_RADIUS_M
+        post.radius_m = _radius(post, radius_m)
         targets = select(Residence.id).where(
             dwithin_m(
                 Residence.location,
@@ -70,6 +80,8 @@ def set_targets(
                 post.radius_m,
             )
         )
+        if post.kind in STAFF_KINDS:
+            targets = targets.where(*_landlords_own(user, post))
     else:
         targets = _area_targets(user, post, area, all_residences)
     db.session.add_all(
@@ -77,12 +89,28 @@ def set_targets(
     )
 
 
+def _radius(post: Post, radius_m: int | None) -> int:
+    radius_m = radius_m or DEFAULT_RADIUS_M
+    limit = STAFF_MAX_RADIUS_M if post.kind in STAFF_KINDS else MEMBER_MAX_RADIUS_M
+    if radius_m > limit:
+        raise field_error(
+            "radius_m", "This post can reach at most %(limit)s m around.", limit=limit
+        )
+    return radius_m
+
+
+def _landlords_own(user: User, post: Post):
+    """Conditions on Residence: those of the post's landlord that the author manages."""
+    return (
+        Residence.landlord_id == post.residence.landlord_id,
+        scoping.managed_residences_clause(user),
+    )
+
+
 def _area_targets(user: User, post: Post, area: dict | None, all_residences: bool):
     if post.kind not in STAFF_KINDS:
         raise field_error("scope", "Only the landlord's staff reach an area.")
-    mine = select(Residence.id).where(
-        Residence.landlord_id == post.residence.landlord_id, scoping.managed_residences_clause(user)
-    )
+    mine = select(Residence.id).where(*_landlords_own(user, post))
     if area is None:
         if not all_residences:
             raise field_error("area", "Draw an area, or choose all the landlord's residences.")
