@@ -105,8 +105,9 @@ def test_the_demo_command_refuses_the_production_configuration():
     env = {
         **os.environ,
         "PALIER_CONFIG": "production",
-        "SECRET_KEY": "a-test-secret",
+        "SECRET_KEY": "a-test-secret-long-enough-for-production-use",
         "DATABASE_URL": "postgresql://palier@127.0.0.1:1/nowhere",
+        "RATELIMIT_ALLOW_MEMORY": "1",
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "palier", "demo"],
