@@ -11,6 +11,9 @@ export FLASK_APP := wsgi
 
 .PHONY: run test lint format messages system-run system-test bench-feed bench-push
 
+# The development settings (published SECRET_KEY, cheap hashing) are for this machine only:
+# the server listens on 127.0.0.1. wsgi.py refuses to start without PALIER_CONFIG.
+run: export PALIER_CONFIG = development
 run: system-run $(VENV)/.dev $(CATALOGS)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask palier demo

@@ -6,16 +6,19 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import CONFIGS, INSTANCE_DIR
+from app.config import CONFIGS, INSTANCE_DIR, config_from_environment
 from app.extensions import api, babel, db, limiter, login_manager, migrate
 from app.i18n import select_locale
 from app.schema_migrations import MIGRATE_OPTIONS
 
 
 def create_app(config=None) -> Flask:
-    """Build the app from a config name (development, testing, production) or object."""
-    config = config or os.environ.get("PALIER_CONFIG", "development")
-    config_object = CONFIGS[config] if isinstance(config, str) else config
+    """Build the app from a config name (development, testing, production) or object; without
+    one, from PALIER_CONFIG, which must then be set."""
+    if config is None:
+        config_object = config_from_environment()
+    else:
+        config_object = CONFIGS[config] if isinstance(config, str) else config
     if hasattr(config_object, "check"):
         config_object.check()
 

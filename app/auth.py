@@ -1,15 +1,38 @@
-"""Who is calling: bearer tokens for the mobile app (Flask-Login's request_loader)."""
+"""Who is calling: bearer tokens for the mobile app (Flask-Login's request_loader), nothing else.
 
-from flask import Flask, g
+The API reads no cookie at all. Flask-Login looks at `session["_user_id"]` and at its remember
+cookie before the request loader, so anyone holding SECRET_KEY could sign such a cookie and be
+whoever they like; and a request carrying any remember cookie would never reach the request
+loader. Hence two locks: API requests are built without their cookies (`ApiRequest`), and the
+user loader, which Flask-Login requires, loads nobody. The console, when it comes, brings its
+own cookie sign-in for its own pages.
+"""
+
+from flask import Flask, Request, g
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 from app.extensions import login_manager
 from app.problems import problem
-from models import User, db
+from models import User
 from services import accounts
+
+API_PREFIX = "/api/"
+
+
+class ApiRequest(Request):
+    """A request whose cookies are invisible under /api/: the API reads bearer tokens only."""
+
+    @cached_property
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        if self.path.startswith(API_PREFIX):
+            return ImmutableMultiDict()
+        return super().cookies
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = ApiRequest
     login_manager.request_loader(_user_from_bearer_token)
     login_manager.user_loader(_user_from_session)
     login_manager.unauthorized_handler(_unauthorized)
@@ -31,8 +54,9 @@ def _user_from_bearer_token(request):
     return token.user
 
 
-def _user_from_session(user_id: str):
-    return db.session.get(User, int(user_id))
+def _user_from_session(user_id: str) -> None:
+    """Nobody signs in with a cookie (session or remember-me): see the module's docstring."""
+    return None
 
 
 def _unauthorized():

@@ -5,6 +5,14 @@ from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
+# Published in this repository: good for a laptop and the tests, never for a server.
+DEVELOPMENT_SECRET_KEY = "palier-development-only-secret"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start: a setting is missing or unsafe."""
+
 
 def _database_url(url: str) -> str:
     # psycopg 3 is the driver; accept the plain URLs that hosting platforms hand out.
@@ -21,7 +29,10 @@ def _flag(name: str) -> bool:
 class Config:
     # Which configuration runs: some commands refuse production (`flask palier demo`).
     PALIER_ENVIRONMENT = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "palier-development-only-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # Only the development server (`make run`, bound to 127.0.0.1) and the tests may run on
+    # the published key; anything else refuses to start with it.
+    DEVELOPMENT_SECRET_KEY_ALLOWED = False
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'palier.sqlite'}")
     )
@@ -59,6 +70,12 @@ class Config:
     # Invite codes expire after this many days unless staff choose a date, or none.
     INVITE_CODE_DAYS = int(os.environ.get("INVITE_CODE_DAYS", "90"))
 
+    # Bearer tokens end after this many days without use, and this many days after sign-in.
+    TOKEN_IDLE_DAYS = int(os.environ.get("TOKEN_IDLE_DAYS", "60"))
+    TOKEN_LIFETIME_DAYS = int(os.environ.get("TOKEN_LIFETIME_DAYS", "365"))
+    # Attempts at the current password when changing it, per member.
+    PASSWORD_CHANGE_RATE_LIMIT = "5 per hour"
+
     SCHEDULER_DISPATCH_SECONDS = int(os.environ.get("SCHEDULER_DISPATCH_SECONDS", "5"))
 
     BABEL_DEFAULT_LOCALE = "fr"
@@ -79,8 +96,21 @@ class Config:
         "security": [{"bearerAuth": []}],
     }
 
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to build an app whose settings are unsafe (called by `create_app`)."""
+        if cls.SECRET_KEY == DEVELOPMENT_SECRET_KEY and not cls.DEVELOPMENT_SECRET_KEY_ALLOWED:
+            raise ConfigurationError(
+                "SECRET_KEY is the development key published with the code: set SECRET_KEY "
+                "in the environment (e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
+            )
+        if cls.TOKEN_IDLE_DAYS < 1 or cls.TOKEN_LIFETIME_DAYS < 1:
+            raise ConfigurationError("TOKEN_IDLE_DAYS and TOKEN_LIFETIME_DAYS must be at least 1.")
+
 
 class DevelopmentConfig(Config):
+    DEVELOPMENT_SECRET_KEY_ALLOWED = True
     # Cheap enough for a laptop, still Argon2id.
     ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 
@@ -88,6 +118,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     PALIER_ENVIRONMENT = "testing"
     TESTING = True
+    DEVELOPMENT_SECRET_KEY_ALLOWED = True
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "postgresql://127.0.0.1/palier_test")
     )
@@ -103,10 +134,16 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
-            raise RuntimeError(f"Set {', '.join(missing)} in the environment for production.")
+            raise ConfigurationError(f"Set {', '.join(missing)} in the environment for production.")
+        super().check()
+        if len(cls.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigurationError(
+                f"SECRET_KEY is too short for production: use at least "
+                f"{MIN_SECRET_KEY_LENGTH} random characters."
+            )
         # Counters in each worker's memory multiply every limit by the number of workers.
         if not os.environ.get("REDIS_URL") and not _flag("RATELIMIT_ALLOW_MEMORY"):
-            raise RuntimeError(
+            raise ConfigurationError(
                 "Set REDIS_URL for the rate limits in production "
                 "(or RATELIMIT_ALLOW_MEMORY=1 to keep them in each worker's memory)."
             )
@@ -117,3 +154,14 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def config_from_environment() -> type[Config]:
+    """The configuration PALIER_CONFIG names. There is no default: a server started without it
+    must not quietly run the development settings (`make run` sets `development`)."""
+    name = os.environ.get("PALIER_CONFIG", "").strip()
+    if name not in CONFIGS:
+        raise ConfigurationError(
+            f"Set PALIER_CONFIG to one of {', '.join(CONFIGS)} (got {name or 'nothing'!r})."
+        )
+    return CONFIGS[name]

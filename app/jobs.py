@@ -11,7 +11,7 @@ from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
 from notifications.senders import sender_from_config
-from services import bookings, loans
+from services import accounts, bookings, loans
 from services.news import publishing, reminders
 
 log = logging.getLogger("palier.jobs")
@@ -58,6 +58,10 @@ def remind_events_and_close_polls() -> None:
     )
 
 
+def end_expired_sessions() -> None:
+    _run("end_expired_sessions", accounts.end_expired_sessions)
+
+
 # job, seconds between runs (the dispatcher's is a setting: every few seconds).
 # The monthly report job will join these with a cron trigger (1st of the month, Europe/Paris).
 SCHEDULE = (
@@ -66,4 +70,5 @@ SCHEDULE = (
     (remind_bookings, 300),
     (publish_scheduled_posts, 60),
     (remind_events_and_close_polls, 300),
+    (end_expired_sessions, 3600),
 )

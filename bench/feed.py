@@ -31,7 +31,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "PALIER_CONFIG": "production",
-        "SECRET_KEY": "bench",
+        "SECRET_KEY": "bench-only-secret-key-of-at-least-32-chars",
         "FLASK_APP": "wsgi",
     }
     reset(url)

@@ -25,7 +25,7 @@ def main() -> None:
     from tests.fake_fcm import FakeFcm
 
     os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
-    env = {**os.environ, "FLASK_APP": "wsgi"}
+    env = {**os.environ, "FLASK_APP": "wsgi", "PALIER_CONFIG": "development"}
     subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade"],
         cwd=ROOT,

@@ -1,17 +1,20 @@
-"""Accounts: registration, passwords, device tokens and the member's own profile."""
+"""Accounts: registration, passwords, device tokens (sessions) and the member's own profile."""
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, not_, select
+from sqlalchemy.exc import IntegrityError
 
 from models import ApiToken, Device, User, db
 from models.base import utcnow
-from services.errors import Conflict, NotAuthenticated
+from services.errors import NotAuthenticated, NotFound, field_error
+from services.pagination import Page, paginate
 
 # A token's last use is written at most this often, so that reads do not each cost a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -30,19 +33,29 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def register(email: str, password: str, display_name: str, locale: str = "fr") -> User:
+def register(email: str, password: str, display_name: str, locale: str = "fr") -> None:
+    """Create an account for this address unless it already has one, and tell nobody which.
+
+    The caller gets the same answer either way, after the same costly work (the password is
+    hashed in both cases), so that registering does not reveal who has an account. An existing
+    account is left untouched.
+    """
     email = normalize_email(email)
+    password_hash = hash_password(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("An account already exists with this e-mail address.")
-    user = User(
-        email=email,
-        password_hash=hash_password(password),
-        display_name=display_name.strip(),
-        locale=locale,
-    )
-    db.session.add(user)
-    db.session.flush()
-    return user
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                User(
+                    email=email,
+                    password_hash=password_hash,
+                    display_name=display_name.strip(),
+                    locale=locale,
+                )
+            )
+    except IntegrityError:
+        pass  # registered by a simultaneous request: the same answer
 
 
 def log_in(email: str, password: str, device_name: str) -> tuple[User, str]:
@@ -96,16 +109,37 @@ def issue_token(user: User, device_name: str) -> str:
     return secret
 
 
+def _token_limits() -> tuple[timedelta, timedelta]:
+    """How long a token lives unused, and at most."""
+    config = current_app.config
+    return timedelta(days=config["TOKEN_IDLE_DAYS"]), timedelta(days=config["TOKEN_LIFETIME_DAYS"])
+
+
+def _live(now: datetime):
+    """SQL: the token is neither revoked nor expired."""
+    idle, lifetime = _token_limits()
+    return and_(
+        ApiToken.revoked_at.is_(None),
+        ApiToken.created_at > now - lifetime,
+        func.coalesce(ApiToken.last_used_at, ApiToken.created_at) > now - idle,
+    )
+
+
+def token_expires_at(token: ApiToken) -> datetime:
+    """When the token ends if it is not used before: the idle timeout or its lifetime."""
+    idle, lifetime = _token_limits()
+    return min((token.last_used_at or token.created_at) + idle, token.created_at + lifetime)
+
+
 def token_for_secret(secret: str) -> ApiToken | None:
-    """The live token behind a bearer secret, or None; records when it was last used."""
+    """The live token behind a bearer secret, or None (unknown, revoked or expired); records
+    when it was last used."""
+    now = utcnow()
     token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None)
-        )
+        select(ApiToken).where(ApiToken.token_hash == _digest(secret), _live(now))
     )
     if token is None:
         return None
-    now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
         db.session.flush()
@@ -117,6 +151,95 @@ def revoke_token(token: ApiToken) -> None:
     token.revoked_at = utcnow()
     db.session.execute(delete(Device).where(Device.api_token_id == token.id))
     db.session.flush()
+
+
+@dataclass
+class SignedInDevice:
+    """One of a member's sessions: a live token, the phones registered under it."""
+
+    id: int
+    device_name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    current: bool
+    devices: list[Device]
+
+
+def list_sessions(
+    user: User, current: ApiToken | None, cursor: str | None, limit: int | None
+) -> Page:
+    """The member's live sessions, newest first."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id, _live(utcnow()))
+    page = paginate(query, [ApiToken.id], cursor, limit, descending=True)
+    devices: dict[int, list[Device]] = {token.id: [] for token in page.items}
+    if devices:
+        for device in db.session.scalars(
+            select(Device).where(Device.api_token_id.in_(devices)).order_by(Device.id)
+        ):
+            devices[device.api_token_id].append(device)
+    page.items = [
+        SignedInDevice(
+            id=token.id,
+            device_name=token.device_name,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            expires_at=token_expires_at(token),
+            current=current is not None and token.id == current.id,
+            devices=devices[token.id],
+        )
+        for token in page.items
+    ]
+    return page
+
+
+def revoke_session(user: User, token_id: int) -> None:
+    """Sign one of the member's sessions out (the current one too, like signing out)."""
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id, ApiToken.user_id == user.id, _live(utcnow())
+        )
+    )
+    if token is None:
+        raise NotFound("This session does not exist.")
+    revoke_token(token)
+
+
+def revoke_other_sessions(user: User, current: ApiToken | None) -> int:
+    """Sign out everywhere but here: every other token of the member ends (expired ones too,
+    so that their phones stop receiving notifications). Returns how many were live or expired."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if current is not None:
+        query = query.where(ApiToken.id != current.id)
+    tokens = list(db.session.scalars(query))
+    for token in tokens:
+        revoke_token(token)
+    return len(tokens)
+
+
+def change_password(
+    user: User, current: ApiToken | None, current_password: str, new_password: str
+) -> None:
+    """Change the password, given the current one, and sign every other session out."""
+    try:
+        _hasher().verify(user.password_hash, current_password)
+    except VerificationError:
+        raise field_error("current_password", "This is not your current password.") from None
+    user.password_hash = hash_password(new_password)
+    revoke_other_sessions(user, current)
+    db.session.flush()
+
+
+def end_expired_sessions() -> int:
+    """Revoke the tokens that have expired, dropping their phones (a scheduled job)."""
+    tokens = list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.revoked_at.is_(None), not_(_live(utcnow())))
+        )
+    )
+    for token in tokens:
+        revoke_token(token)
+    return len(tokens)
 
 
 def update_profile(user: User, changes: dict) -> User:

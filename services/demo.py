@@ -122,9 +122,8 @@ def load_demo() -> None:
     residences = [_residence(landlord, *spec) for spec in RESIDENCES]
     users = {}
     for email, name, index, role in ACCOUNTS:
+        accounts.register(email, DEMO_PASSWORD, name)  # leaves an existing account as it is
         user = db.session.scalar(select(User).where(User.email == email))
-        if user is None:
-            user = accounts.register(email, DEMO_PASSWORD, name)
         users[email.split("@")[0]] = user
         # A phone each, so that `make run` shows the log sender delivering notifications.
         _get_or_add(Device, token=f"demo-phone-{email}", user_id=user.id, platform="android")

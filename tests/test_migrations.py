@@ -62,6 +62,7 @@ def test_revisions_upgrade_a_database_holding_data(app):
         **os.environ,
         "DATABASE_URL": target.render_as_string(hide_password=False),
         "FLASK_APP": "wsgi",
+        "PALIER_CONFIG": "development",
     }
 
     def flask_db(*arguments):

@@ -23,6 +23,7 @@ class Scheduler:
             **os.environ,
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
             "FLASK_APP": "wsgi",
+            "PALIER_CONFIG": "development",
             "SCHEDULER_DISPATCH_SECONDS": "1",
         }
         self.process = subprocess.Popen(

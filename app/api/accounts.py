@@ -1,6 +1,7 @@
-"""Accounts: register, sign in and out with a device token, and the member's own profile."""
+"""Accounts: register, sign in and out with a device token, sessions, password, own profile."""
 
 from flask import g
+from flask_babel import gettext
 from flask_login import login_required
 from flask_smorest import Blueprint
 
@@ -8,11 +9,16 @@ from app.api import rate_limits
 from app.auth import signed_in_user
 from app.schemas.accounts import (
     LoginSchema,
+    PasswordChangeSchema,
     ProfileUpdateSchema,
     RegisterSchema,
+    RegistrationAcceptedSchema,
+    SessionPageSchema,
+    SessionsRevokedSchema,
     TokenSchema,
     UserSchema,
 )
+from app.schemas.common import PageArgs
 from services import accounts
 
 blp = Blueprint("auth", __name__, description="Accounts and sign-in")
@@ -22,10 +28,15 @@ blp = Blueprint("auth", __name__, description="Accounts and sign-in")
 @rate_limits.register_per_ip
 @rate_limits.register_per_account
 @blp.arguments(RegisterSchema)
-@blp.response(201, UserSchema)
+@blp.response(202, RegistrationAcceptedSchema)
 def register(data):
-    """Create an account (then sign in to get a token)."""
-    return accounts.register(**data)
+    """Create an account, then sign in to get a token.
+
+    The answer is the same whether the address was free (the account is created) or already
+    had an account (which is left untouched), so that it reveals nobody's account.
+    """
+    accounts.register(**data)
+    return {"detail": gettext("If this address can be used, its account is ready: sign in.")}
 
 
 @blp.route("/auth/login", methods=["POST"])
@@ -60,3 +71,41 @@ def get_me():
 @blp.response(200, UserSchema)
 def update_me(changes):
     return accounts.update_profile(signed_in_user(), changes)
+
+
+@blp.route("/me/password", methods=["POST"])
+@login_required
+@rate_limits.password_change_per_member
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_password(data):
+    """Change the password (the current one is required); signs out every other session."""
+    accounts.change_password(
+        signed_in_user(), g.api_token, data["current_password"], data["new_password"]
+    )
+
+
+@blp.route("/me/sessions", methods=["GET"])
+@login_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, SessionPageSchema)
+def list_sessions(args):
+    """Where the member is signed in, newest first, with the phones registered there."""
+    return accounts.list_sessions(signed_in_user(), g.api_token, args.get("cursor"), args["limit"])
+
+
+@blp.route("/me/sessions/<int:session_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+def revoke_session(session_id):
+    """Sign one session out (its phones stop receiving notifications)."""
+    accounts.revoke_session(signed_in_user(), session_id)
+
+
+@blp.route("/me/sessions/revoke-others", methods=["POST"])
+@login_required
+@blp.response(200, SessionsRevokedSchema)
+def revoke_other_sessions():
+    """Sign out everywhere else: every session but this one ends (sign this one out with
+    `/auth/logout`)."""
+    return {"revoked": accounts.revoke_other_sessions(signed_in_user(), g.api_token)}

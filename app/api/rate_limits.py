@@ -1,7 +1,8 @@
 """Rate limits, each a setting of app/config.py: sign-in and registration per client address
-and per e-mail; joining with an invite code per account and per address; photo uploads and
-requests to neighbours (loans, help exchanges) per account. Every write of the API is limited
-per account as well (app/extensions.py). A refused request answers 429 with Retry-After.
+and per e-mail; password changes per member; joining with an invite code per account and per
+address; photo uploads and requests to neighbours (loans, help exchanges) per account. Every
+write of the API is limited per account as well (app/extensions.py). A refused request answers
+429 with Retry-After.
 """
 
 from flask import current_app, request
@@ -44,4 +45,7 @@ photo_uploads = limiter.shared_limit(
 # Shared by loan requests and help exchanges: each one notifies a neighbour.
 neighbour_requests = limiter.shared_limit(
     _setting("LOAN_EXCHANGE_RATE_LIMIT_PER_ACCOUNT"), scope="requests", key_func=account_key
+)
+password_change_per_member = limiter.limit(
+    _setting("PASSWORD_CHANGE_RATE_LIMIT"), key_func=account_key, scope="password-member"
 )

@@ -1,8 +1,20 @@
 from flask_babel import lazy_gettext
 from marshmallow import fields, validate
 
-from app.schemas.common import ApiSchema, EmailAddress, one_of, text
+from app.schemas.common import ApiSchema, EmailAddress, one_of, page_of, text
 from models.accounts import LOCALES
+
+
+def new_password(**kwargs) -> fields.String:
+    """A password being chosen: at registration or when changing it, the same rule."""
+    return fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(
+            min=10, max=200, error=lazy_gettext("Between {min} and {max} characters.")
+        ),
+        **kwargs,
+    )
 
 
 class RegisterSchema(ApiSchema):
@@ -11,13 +23,7 @@ class RegisterSchema(ApiSchema):
         validate=validate.Length(max=254, error=lazy_gettext("At most {max} characters.")),
         metadata={"example": "nadia@example.org"},
     )
-    password = fields.String(
-        required=True,
-        load_only=True,
-        validate=validate.Length(
-            min=10, max=200, error=lazy_gettext("Between {min} and {max} characters.")
-        ),
-    )
+    password = new_password()
     display_name = text(80, required=True, metadata={"example": "Nadia B."})
     locale = fields.String(load_default="fr", validate=one_of(LOCALES))
 
@@ -44,3 +50,51 @@ class TokenSchema(ApiSchema):
 class ProfileUpdateSchema(ApiSchema):
     display_name = text(80)
     locale = fields.String(validate=one_of(LOCALES))
+
+
+class RegistrationAcceptedSchema(ApiSchema):
+    """The same answer whether the address was free or already had an account."""
+
+    detail = fields.String(
+        required=True, metadata={"description": "A message to show; then sign in."}
+    )
+
+
+class SessionDeviceSchema(ApiSchema):
+    """A phone registered for notifications under a session (its FCM token is not shown)."""
+
+    id = fields.Integer(required=True)
+    platform = fields.String(required=True, validate=one_of(["android", "ios", "web"]))
+    app_version = fields.String(required=True, allow_none=True)
+    last_seen_at = fields.DateTime(required=True)
+
+
+class SessionSchema(ApiSchema):
+    """A place where the member is signed in: one bearer token."""
+
+    id = fields.Integer(required=True)
+    device_name = fields.String(required=True, metadata={"example": "Pixel 7 de Nadia"})
+    created_at = fields.DateTime(required=True, metadata={"description": "When it signed in"})
+    last_used_at = fields.DateTime(required=True, allow_none=True)
+    expires_at = fields.DateTime(
+        required=True,
+        metadata={"description": "When it ends unless used before (idle timeout or lifetime)"},
+    )
+    current = fields.Boolean(
+        required=True, metadata={"description": "The session of this very request"}
+    )
+    devices = fields.List(fields.Nested(SessionDeviceSchema), required=True)
+
+
+SessionPageSchema = page_of(SessionSchema, "SessionPage")
+
+
+class SessionsRevokedSchema(ApiSchema):
+    revoked = fields.Integer(
+        required=True, metadata={"description": "How many other sessions were signed out"}
+    )
+
+
+class PasswordChangeSchema(ApiSchema):
+    current_password = text(200, required=True, load_only=True)
+    new_password = new_password()

@@ -76,7 +76,12 @@ print(json.dumps({
 def environment(tmp_path_factory):
     """The environment of a fresh embedded database, built by the migrations."""
     database = tmp_path_factory.mktemp("embedded") / "palier.sqlite"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "FLASK_APP": "wsgi"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "FLASK_APP": "wsgi",
+        "PALIER_CONFIG": "development",  # as `make run` sets it
+    }
     env.pop("TEST_DATABASE_URL", None)
     flask(env, "db", "upgrade")
     return env

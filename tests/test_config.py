@@ -1,0 +1,113 @@
+"""The app refuses to start with unsafe settings, rather than run with them."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.config import (
+    DEVELOPMENT_SECRET_KEY,
+    Config,
+    ConfigurationError,
+    DevelopmentConfig,
+    ProductionConfig,
+    TestingConfig,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def with_key(config: type[Config], key: str) -> type[Config]:
+    return type(f"{config.__name__}WithKey", (config,), {"SECRET_KEY": key})
+
+
+@pytest.fixture
+def production_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "set")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://palier@db/palier")
+
+
+def import_wsgi(**environment) -> subprocess.CompletedProcess:
+    """Load wsgi.py as gunicorn does (`gunicorn wsgi:app`), in a process of its own."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PALIER_CONFIG", "SECRET_KEY")}
+    return subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env={**env, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_wsgi_refuses_to_start_without_palier_config():
+    result = import_wsgi()
+    assert result.returncode != 0
+    assert "ConfigurationError: Set PALIER_CONFIG to one of development, testing, production" in (
+        result.stderr
+    )
+
+
+def test_wsgi_under_production_refuses_the_development_key():
+    result = import_wsgi(
+        PALIER_CONFIG="production",
+        DATABASE_URL="postgresql://palier@db/palier",
+        SECRET_KEY=DEVELOPMENT_SECRET_KEY,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development key published with the code" in result.stderr
+
+
+def test_create_app_needs_a_known_config_name(monkeypatch):
+    monkeypatch.delenv("PALIER_CONFIG", raising=False)
+    with pytest.raises(ConfigurationError, match="Set PALIER_CONFIG"):
+        create_app()
+    monkeypatch.setenv("PALIER_CONFIG", "prod")
+    with pytest.raises(ConfigurationError, match="got 'prod'"):
+        create_app()
+
+
+@pytest.mark.usefixtures("production_environment")
+def test_production_refuses_the_development_key():
+    with pytest.raises(ConfigurationError, match="development key"):
+        create_app(with_key(ProductionConfig, DEVELOPMENT_SECRET_KEY))
+
+
+@pytest.mark.usefixtures("production_environment")
+def test_production_refuses_a_short_key():
+    with pytest.raises(ConfigurationError, match="too short"):
+        create_app(with_key(ProductionConfig, "s3cret-but-short"))
+
+
+def test_production_refuses_missing_settings(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://palier@db/palier")
+    with pytest.raises(ConfigurationError, match="Set SECRET_KEY"):
+        create_app(with_key(ProductionConfig, secrets.token_urlsafe(48)))
+
+
+@pytest.mark.usefixtures("production_environment")
+def test_production_accepts_a_proper_key():
+    with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
+
+
+def test_any_other_config_refuses_the_development_key():
+    staging = type("StagingConfig", (Config,), {"SECRET_KEY": DEVELOPMENT_SECRET_KEY})
+    with pytest.raises(ConfigurationError, match="development key"):
+        create_app(staging)
+
+
+def test_development_and_testing_may_use_the_development_key():
+    """`make run` serves on 127.0.0.1 only; the tests run on throwaway databases."""
+    with_key(DevelopmentConfig, DEVELOPMENT_SECRET_KEY).check()
+    with_key(TestingConfig, DEVELOPMENT_SECRET_KEY).check()
+
+
+def test_token_limits_must_be_positive():
+    broken = type("Broken", (TestingConfig,), {"TOKEN_IDLE_DAYS": 0})
+    with pytest.raises(ConfigurationError, match="TOKEN_IDLE_DAYS"):
+        broken.check()
