@@ -91,7 +91,10 @@ def test_production_refuses_missing_settings(monkeypatch):
 
 
 @pytest.mark.usefixtures("production_environment")
-def test_production_accepts_a_proper_key():
+def test_production_accepts_a_proper_key(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://palier@db/palier")
+    monkeypatch.setenv("SECRET_KEY", "set")
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
     with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
 
 

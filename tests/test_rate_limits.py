@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.config import ProductionConfig
+from app.config import MIN_SECRET_KEY_LENGTH, ProductionConfig
 from models import db
 from services import accounts
 from tests.photos import png_bytes
@@ -133,13 +133,16 @@ def production_environment(monkeypatch):
 
 
 def test_production_needs_shared_rate_limit_counters(production_environment):
+    production = type(
+        "ProductionWithKey", (ProductionConfig,), {"SECRET_KEY": "k" * MIN_SECRET_KEY_LENGTH}
+    )
     with pytest.raises(RuntimeError, match="REDIS_URL"):
-        ProductionConfig.check()
+        production.check()
     production_environment.setenv("RATELIMIT_ALLOW_MEMORY", "0")
     with pytest.raises(RuntimeError, match="RATELIMIT_ALLOW_MEMORY"):
-        ProductionConfig.check()
+        production.check()
     production_environment.setenv("RATELIMIT_ALLOW_MEMORY", "1")
-    ProductionConfig.check()
+    production.check()
     production_environment.delenv("RATELIMIT_ALLOW_MEMORY")
     production_environment.setenv("REDIS_URL", "redis://cache:6379/0")
-    ProductionConfig.check()
+    production.check()
