@@ -5,11 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_PACKAGES := libsqlite3-mod-spatialite
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib
+# Java runs OpenAPI Generator (its jar comes in a PyPI wheel); Node.js 20 (on the machine) runs the
+# npm linters of the API document.
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib \
+	openjdk-17-jre-headless
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format messages system-run system-test bench-feed bench-push
+.PHONY: run test lint format messages system-run system-test bench-feed bench-push openapi-snapshot
 
 # The development settings (published SECRET_KEY, cheap hashing) are for this machine only:
 # the server listens on 127.0.0.1. wsgi.py refuses to start without PALIER_CONFIG.
@@ -22,7 +25,7 @@ run: system-run $(VENV)/.dev $(CATALOGS)
 	$(BIN)/flask palier scheduler & scheduler=$$!; trap "kill $$scheduler" EXIT INT TERM; \
 		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: system-test $(VENV)/.dev $(CATALOGS)
+test: system-test $(VENV)/.dev node_modules/.installed $(CATALOGS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	scripts/test-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
@@ -54,6 +57,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The OpenAPI linters and the TypeScript compiler, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20 and npm are needed: https://nodejs.org" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# After a deliberate change of the API contract: refresh the snapshot that review compares.
+openapi-snapshot: $(VENV)/.dev $(CATALOGS)
+	$(BIN)/python -m tests.contract.snapshot --write
 
 %.mo: %.po $(VENV)/.dev
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@

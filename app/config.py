@@ -91,7 +91,20 @@ class Config:
     # No badge from validator.swagger.io: the docs page loads nothing beyond the CDN folder.
     OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
     API_SPEC_OPTIONS = {
-        "info": {"description": "Palier: neighbourhood mutual aid for social-housing residences."},
+        "info": {
+            "description": (
+                "Palier: neighbourhood mutual aid for social-housing residences. Errors are "
+                "application/problem+json (RFC 9457) in the caller's language (Accept-Language: "
+                "fr by default, en); lists are cursor-paginated (`limit`, `cursor`)."
+            ),
+            "contact": {"name": "Palier"},
+            # To be confirmed by the project: the licence under which the API is published.
+            "license": {
+                "name": "AGPL-3.0-or-later",
+                "url": "https://www.gnu.org/licenses/agpl-3.0",
+            },
+        },
+        "servers": [{"url": "/", "description": "The server that serves this document"}],
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     }

@@ -1,5 +1,7 @@
 """Flask extensions, created here once and bound to the app in `create_app`."""
 
+import http
+
 from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import ApplicationLimit, Limiter
@@ -8,17 +10,42 @@ from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_smorest import Api
 
+from app.openapi import PalierMarshmallowPlugin, ProblemResponses, problem_response
 from app.problems import ProblemSchema, problem_from_http_exception
 from models import db
+from models.accounts import LOCALES
 
 
 class PalierApi(Api):
-    """flask-smorest's Api, answering errors as application/problem+json."""
+    """flask-smorest's Api, answering errors as application/problem+json, and documenting them
+    so (see app/openapi.py)."""
 
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error):
         return problem_from_http_exception(error)
+
+    def _init_spec(self, **options):
+        # Fresh plugins for each app: they hold the spec they work on.
+        options["marshmallow_plugin"] = PalierMarshmallowPlugin()
+        options["extra_plugins"] = [ProblemResponses()]
+        super()._init_spec(**options)
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+        self.spec.components.schema(
+            "Language",
+            {"type": "string", "enum": list(LOCALES), "description": "fr (default) or en"},
+        )
+
+    def _register_pagination_header(self):
+        """Lists carry their cursor in the body (`next_cursor`), not in a header."""
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(status.name, problem_response(status), lazy=True)
+        self.spec.components.response(
+            "DEFAULT_ERROR", problem_response(http.HTTPStatus.INTERNAL_SERVER_ERROR), lazy=True
+        )
 
 
 WRITES = ("POST", "PATCH", "PUT", "DELETE")

@@ -46,14 +46,53 @@ DETAILS = {
 }
 
 
-class ProblemSchema(ma.Schema):
-    """Documentation of the error payload (RFC 9457)."""
+class ConflictingIntervalSchema(ma.Schema):
+    start = ma.fields.DateTime(required=True)
+    end = ma.fields.DateTime(required=True)
 
-    type = ma.fields.String(metadata={"example": "about:blank"})
-    status = ma.fields.Integer()
-    title = ma.fields.String()
-    detail = ma.fields.String()
-    errors = ma.fields.Dict(metadata={"description": "Per-field messages (422 only)."})
+
+class ConflictingPeriodSchema(ma.Schema):
+    starts_on = ma.fields.Date(required=True)
+    due_on = ma.fields.Date(required=True)
+
+
+class ProblemSchema(ma.Schema):
+    """An error (RFC 9457, application/problem+json), in the caller's language. Some answers
+    add extension members, named here so that generated clients keep them."""
+
+    type = ma.fields.String(required=True, metadata={"example": "about:blank"})
+    status = ma.fields.Integer(required=True, metadata={"example": 409})
+    title = ma.fields.String(required=True, metadata={"example": "Conflit"})
+    detail = ma.fields.String(required=True)
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        metadata={
+            "description": "422: the messages for each field that is not valid.",
+            "additionalProperties": True,
+        },
+    )
+    current_status = ma.fields.String(
+        metadata={"description": "409: the state that does not allow the action."}
+    )
+    listing_status = ma.fields.String(metadata={"description": "409: the listing's state."})
+    exchange_id = ma.fields.Integer(
+        metadata={"description": "409: the exchange the member already started."}
+    )
+    going = ma.fields.Integer(metadata={"description": "409: members going to a full event."})
+    rule = ma.fields.String(
+        metadata={"description": "The booking rule that refused, e.g. max_duration."}
+    )
+    conflicting_interval = ma.fields.Nested(
+        ConflictingIntervalSchema,
+        metadata={"description": "409: the booking in the way (local times)."},
+    )
+    conflicting_period = ma.fields.Nested(
+        ConflictingPeriodSchema,
+        metadata={"description": "409: the days the object is already lent."},
+    )
+    conflicting_dates = ma.fields.List(
+        ma.fields.Date(), metadata={"description": "409: the dates of a series that clash."}
+    )
 
 
 def problem(

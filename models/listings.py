@@ -97,6 +97,11 @@ class Listing(Timestamped, db.Model):
         back_populates="listing",
     )
 
+    @property
+    def first_photo(self):
+        """The photo shown on the listing's card in search results."""
+        return self.photos[0] if self.photos else None
+
 
 class ListingPhoto(PhotoColumns, db.Model):
     __tablename__ = "listing_photos"

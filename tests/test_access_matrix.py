@@ -246,7 +246,7 @@ LENDING = [
     *[
         Row(
             "POST",
-            f"/api/v1/loans/<int:deal_id>/{action}",
+            f"/api/v1/loans/<int:loan_id>/{action}",
             lambda w, a=action: f"/api/v1/loans/{w.loan.id}/{a}",
             expected,
         )
@@ -277,7 +277,7 @@ LENDING = [
     *[
         Row(
             "POST",
-            f"/api/v1/exchanges/<int:deal_id>/{action}",
+            f"/api/v1/exchanges/<int:exchange_id>/{action}",
             lambda w, a=action: f"/api/v1/exchanges/{w.exchange.id}/{a}",
             expected,
         )
@@ -294,20 +294,20 @@ LENDING = [
         for row in (
             Row(
                 "GET",
-                f"/api/v1/{collection}/<int:deal_id>/messages",
+                f"/api/v1/{collection}/<int:{deal}_id>/messages",
                 lambda w, c=collection, d=deal: f"/api/v1/{c}/{getattr(w, d).id}/messages",
                 PARTICIPANTS,
             ),
             Row(
                 "POST",
-                f"/api/v1/{collection}/<int:deal_id>/messages",
+                f"/api/v1/{collection}/<int:{deal}_id>/messages",
                 lambda w, c=collection, d=deal: f"/api/v1/{c}/{getattr(w, d).id}/messages",
                 statuses(401, 201, 404, 201, 404, 404, 404),
                 lambda w: {"body": "Samedi 10 h ?"},
             ),
             Row(
                 "POST",
-                f"/api/v1/{collection}/<int:deal_id>/thanks",
+                f"/api/v1/{collection}/<int:{deal}_id>/thanks",
                 lambda w, c=collection, d=deal: f"/api/v1/{c}/{getattr(w, d).id}/thanks",
                 # Not ended yet: too early to thank (409), for the two members only.
                 statuses(401, 409, 404, 409, 404, 404, 404),

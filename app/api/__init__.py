@@ -6,6 +6,7 @@ from app import uploads
 from app.api import (
     accounts,
     bookings,
+    calendars,
     devices,
     exchanges,
     listings,
@@ -31,13 +32,14 @@ BLUEPRINTS = (
     profiles.blp,
     spaces.blp,
     bookings.blp,
+    calendars.blp,
     news.blp,
     devices.blp,
 )
 
 
 # Endpoints that take a photo of up to 5 MB, above the app's limit for JSON bodies.
-PHOTO_UPLOADS = {"listings.add_photo", "spaces.add_photo", "news.add_photo"}
+PHOTO_UPLOADS = {"listings.add_listing_photo", "spaces.add_space_photo", "news.add_post_photo"}
 
 
 def register_api(app: Flask) -> None:

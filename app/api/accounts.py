@@ -3,10 +3,10 @@
 from flask import g
 from flask_babel import gettext
 from flask_login import login_required
-from flask_smorest import Blueprint
 
 from app.api import rate_limits
 from app.auth import signed_in_user
+from app.openapi import ApiBlueprint
 from app.schemas.accounts import (
     LoginSchema,
     PasswordChangeSchema,
@@ -21,7 +21,12 @@ from app.schemas.accounts import (
 from app.schemas.common import PageArgs
 from services import accounts
 
-blp = Blueprint("auth", __name__, description="Accounts and sign-in")
+blp = ApiBlueprint(
+    "accounts",
+    __name__,
+    description="Accounts: registration, signing in and out from each phone, sessions, the "
+    "password and my own profile.",
+)
 
 
 @blp.route("/auth/register", methods=["POST"])
@@ -29,11 +34,14 @@ blp = Blueprint("auth", __name__, description="Accounts and sign-in")
 @rate_limits.register_per_account
 @blp.arguments(RegisterSchema)
 @blp.response(202, RegistrationAcceptedSchema)
+@blp.doc(security=[])
+@blp.errors(429)
 def register(data):
-    """Create an account, then sign in to get a token.
+    """Create an account
 
-    The answer is the same whether the address was free (the account is created) or already
-    had an account (which is left untouched), so that it reveals nobody's account.
+    Then sign in to get a token. The answer is the same whether the address was free (the
+    account is created) or already had an account (which is left untouched), so that it
+    reveals nobody's account.
     """
     accounts.register(**data)
     return {"detail": gettext("If this address can be used, its account is ready: sign in.")}
@@ -44,8 +52,14 @@ def register(data):
 @rate_limits.login_per_account
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
-def login(data):
-    """Sign in from a device: returns a bearer token for that device."""
+@blp.doc(security=[])
+@blp.errors(401, 429)
+def log_in(data):
+    """Sign in
+
+    From a device: returns a bearer token for that device (signing in again from the same
+    device name replaces its token). A wrong e-mail or password answers 401, alike.
+    """
     user, token = accounts.log_in(data["email"], data["password"], data["device_name"])
     return {"token": token, "user": user}
 
@@ -53,8 +67,12 @@ def login(data):
 @blp.route("/auth/logout", methods=["POST"])
 @login_required
 @blp.response(204)
-def logout():
-    """Revoke the token this request was made with."""
+def log_out():
+    """Sign out
+
+    Revoke the token this request was made with; the phones registered under it stop
+    receiving notifications.
+    """
     accounts.revoke_token(g.api_token)
 
 
@@ -62,6 +80,10 @@ def logout():
 @login_required
 @blp.response(200, UserSchema)
 def get_me():
+    """Get my account
+
+    My name, e-mail, language and avatar.
+    """
     return signed_in_user()
 
 
@@ -70,6 +92,10 @@ def get_me():
 @blp.arguments(ProfileUpdateSchema)
 @blp.response(200, UserSchema)
 def update_me(changes):
+    """Change my profile
+
+    My display name and my language (notifications and answers follow it).
+    """
     return accounts.update_profile(signed_in_user(), changes)
 
 
@@ -78,8 +104,13 @@ def update_me(changes):
 @rate_limits.password_change_per_member
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
+@blp.errors(429)
 def change_password(data):
-    """Change the password (the current one is required); signs out every other session."""
+    """Change my password
+
+    The current one is required (422 on `current_password` when wrong); every other session
+    is signed out.
+    """
     accounts.change_password(
         signed_in_user(), g.api_token, data["current_password"], data["new_password"]
     )
@@ -90,7 +121,10 @@ def change_password(data):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, SessionPageSchema)
 def list_sessions(args):
-    """Where the member is signed in, newest first, with the phones registered there."""
+    """List my sessions
+
+    Where I am signed in, newest first, with the phones registered there.
+    """
     return accounts.list_sessions(signed_in_user(), g.api_token, args.get("cursor"), args["limit"])
 
 
@@ -98,7 +132,10 @@ def list_sessions(args):
 @login_required
 @blp.response(204)
 def revoke_session(session_id):
-    """Sign one session out (its phones stop receiving notifications)."""
+    """Sign a session out
+
+    Its token stops working and its phones stop receiving notifications.
+    """
     accounts.revoke_session(signed_in_user(), session_id)
 
 
@@ -106,6 +143,8 @@ def revoke_session(session_id):
 @login_required
 @blp.response(200, SessionsRevokedSchema)
 def revoke_other_sessions():
-    """Sign out everywhere else: every session but this one ends (sign this one out with
-    `/auth/logout`)."""
+    """Sign out everywhere else
+
+    Every session but this one ends (sign this one out with `/auth/logout`).
+    """
     return {"revoked": accounts.revoke_other_sessions(signed_in_user(), g.api_token)}

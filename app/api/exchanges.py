@@ -1,12 +1,18 @@
-"""Help exchanges and gifts, from an answer to a listing to done."""
+"""Help exchanges and gifts, from an answer to a listing to done, with their conversation."""
 
 from flask_login import login_required
-from flask_smorest import Blueprint
 
 from app.api import rate_limits
 from app.auth import signed_in_user
+from app.openapi import ApiBlueprint
 from app.schemas.common import PageArgs
-from app.schemas.conversations import MessagePageSchema, MessageSchema, ThanksSchema
+from app.schemas.conversations import (
+    MessagePageSchema,
+    MessageRequestSchema,
+    MessageSchema,
+    ThanksRequestSchema,
+    ThanksSchema,
+)
 from app.schemas.exchanges import (
     ExchangeListArgs,
     ExchangePageSchema,
@@ -15,7 +21,11 @@ from app.schemas.exchanges import (
 )
 from services import conversations, exchanges
 
-blp = Blueprint("exchanges", __name__, description="Lending, gifts and mutual help: exchanges")
+blp = ApiBlueprint(
+    "exchanges",
+    __name__,
+    description="Help given or received between neighbours, and gifts: from an answer to done.",
+)
 
 
 @blp.route("/listings/<int:listing_id>/exchanges", methods=["POST"])
@@ -23,8 +33,14 @@ blp = Blueprint("exchanges", __name__, description="Lending, gifts and mutual he
 @rate_limits.neighbour_requests
 @blp.arguments(ExchangeProposalSchema)
 @blp.response(201, ExchangeSchema)
+@blp.errors(403, 409)
 def propose_exchange(data, listing_id):
-    """Answer an offer or a request of help, or ask for a gift."""
+    """Answer a listing
+
+    Answer an offer or a request of help, or ask for a gift; the author is told. 409 when the
+    listing is an object to borrow (ask for a loan), is not open, or was already answered
+    (`exchange_id` names that exchange).
+    """
     return exchanges.propose_exchange(signed_in_user(), listing_id, data["message"])
 
 
@@ -33,6 +49,11 @@ def propose_exchange(data, listing_id):
 @blp.arguments(ExchangeListArgs, location="query")
 @blp.response(200, ExchangePageSchema)
 def list_exchanges(args):
+    """List my exchanges
+
+    The exchanges I take part in, as the listing's author or as the member who answered,
+    newest first.
+    """
     return exchanges.list_my_exchanges(
         signed_in_user(), args.get("status"), args.get("cursor"), args["limit"]
     )
@@ -42,67 +63,98 @@ def list_exchanges(args):
 @login_required
 @blp.response(200, ExchangeSchema)
 def get_exchange(exchange_id):
+    """Get an exchange
+
+    Only its two members see an exchange; anyone else gets 404.
+    """
     return exchanges.get_exchange(signed_in_user(), exchange_id)
 
 
-@blp.route("/exchanges/<int:deal_id>/accept", methods=["POST"])
+@blp.route("/exchanges/<int:exchange_id>/accept", methods=["POST"])
 @login_required
 @blp.response(200, ExchangeSchema)
-@blp.doc(summary="The author accepts (a gift is then reserved)")
-def accept_exchange(deal_id):
-    return exchanges.accept_exchange(signed_in_user(), deal_id)
+@blp.errors(403, 409)
+def accept_exchange(exchange_id):
+    """Accept an answer
+
+    The listing's author accepts; a gift is then reserved for that member (409 if it already
+    is for someone else).
+    """
+    return exchanges.accept_exchange(signed_in_user(), exchange_id)
 
 
-@blp.route("/exchanges/<int:deal_id>/decline", methods=["POST"])
+@blp.route("/exchanges/<int:exchange_id>/decline", methods=["POST"])
 @login_required
 @blp.response(200, ExchangeSchema)
-@blp.doc(summary="The author declines")
-def decline_exchange(deal_id):
-    return exchanges.decline_exchange(signed_in_user(), deal_id)
+@blp.errors(403, 409)
+def decline_exchange(exchange_id):
+    """Decline an answer
+
+    The listing's author says no; the member is told.
+    """
+    return exchanges.decline_exchange(signed_in_user(), exchange_id)
 
 
-@blp.route("/exchanges/<int:deal_id>/cancel", methods=["POST"])
+@blp.route("/exchanges/<int:exchange_id>/cancel", methods=["POST"])
 @login_required
 @blp.response(200, ExchangeSchema)
-@blp.doc(summary="The member who answered withdraws")
-def cancel_exchange(deal_id):
-    return exchanges.cancel_exchange(signed_in_user(), deal_id)
+@blp.errors(403, 409)
+def cancel_exchange(exchange_id):
+    """Withdraw an answer
+
+    The member who answered withdraws, before the exchange is done.
+    """
+    return exchanges.cancel_exchange(signed_in_user(), exchange_id)
 
 
-@blp.route("/exchanges/<int:deal_id>/complete", methods=["POST"])
+@blp.route("/exchanges/<int:exchange_id>/complete", methods=["POST"])
 @login_required
 @blp.response(200, ExchangeSchema)
-@blp.doc(summary="Done (a gift: given)")
-def complete_exchange(deal_id):
-    return exchanges.complete_exchange(signed_in_user(), deal_id)
+@blp.errors(403, 409)
+def complete_exchange(exchange_id):
+    """Mark an exchange done
+
+    The help was given, or the gift handed over; both sides may then say thank you.
+    """
+    return exchanges.complete_exchange(signed_in_user(), exchange_id)
 
 
-@blp.route("/exchanges/<int:deal_id>/messages", methods=["GET"])
+@blp.route("/exchanges/<int:exchange_id>/messages", methods=["GET"])
 @login_required
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, MessagePageSchema)
-@blp.doc(summary="The conversation between the two members, oldest first")
-def list_exchange_messages(args, deal_id):
+def list_exchange_messages(args, exchange_id):
+    """Read an exchange's conversation
+
+    The private messages between the two members, oldest first.
+    """
     return conversations.list_messages(
-        signed_in_user(), conversations.EXCHANGE, deal_id, args.get("cursor"), args["limit"]
+        signed_in_user(), conversations.EXCHANGE, exchange_id, args.get("cursor"), args["limit"]
     )
 
 
-@blp.route("/exchanges/<int:deal_id>/messages", methods=["POST"])
+@blp.route("/exchanges/<int:exchange_id>/messages", methods=["POST"])
 @login_required
-@blp.arguments(MessageSchema)
+@blp.arguments(MessageRequestSchema)
 @blp.response(201, MessageSchema)
-@blp.doc(summary="Write to the other member")
-def post_exchange_message(data, deal_id):
+def post_exchange_message(data, exchange_id):
+    """Write in an exchange's conversation
+
+    The other member gets a notification that says who wrote, never what.
+    """
     return conversations.post_message(
-        signed_in_user(), conversations.EXCHANGE, deal_id, data["body"]
+        signed_in_user(), conversations.EXCHANGE, exchange_id, data["body"]
     )
 
 
-@blp.route("/exchanges/<int:deal_id>/thanks", methods=["POST"])
+@blp.route("/exchanges/<int:exchange_id>/thanks", methods=["POST"])
 @login_required
-@blp.arguments(ThanksSchema)
+@blp.arguments(ThanksRequestSchema)
 @blp.response(201, ThanksSchema)
-@blp.doc(summary="Say thank you, once, after it ended well")
-def thank_for_exchange(data, deal_id):
-    return conversations.thank(signed_in_user(), conversations.EXCHANGE, deal_id, data["text"])
+@blp.errors(409)
+def thank_for_exchange(data, exchange_id):
+    """Say thank you for an exchange
+
+    Once per side, after the exchange is done (409 before, or a second time).
+    """
+    return conversations.thank(signed_in_user(), conversations.EXCHANGE, exchange_id, data["text"])

@@ -1,20 +1,25 @@
 """Listings: objects to lend or give, help offered or asked for; their photos."""
 
 from flask_login import login_required
-from flask_smorest import Blueprint
 
 from app.api import rate_limits
 from app.auth import signed_in_user
+from app.openapi import ApiBlueprint
 from app.schemas.common import PhotoSchema, PhotoUploadSchema
 from app.schemas.listings import (
     ListingHitPageSchema,
+    ListingRequestSchema,
     ListingSchema,
     ListingSearchArgs,
     ListingUpdateSchema,
 )
 from services import listings
 
-blp = Blueprint("listings", __name__, description="Lending, gifts and mutual help: listings")
+blp = ApiBlueprint(
+    "listings",
+    __name__,
+    description="What neighbours offer or ask for: objects to lend or give, help.",
+)
 
 
 @blp.route("/listings", methods=["GET"])
@@ -22,16 +27,25 @@ blp = Blueprint("listings", __name__, description="Lending, gifts and mutual hel
 @blp.arguments(ListingSearchArgs, location="query")
 @blp.response(200, ListingHitPageSchema)
 def search_listings(args):
-    """Listings in my reach (building, residence, nearby), newest or nearest first."""
+    """Search listings
+
+    Listings in my reach (my building, my residence, and nearby ones shared with the
+    neighbourhood), newest or nearest first, with words to find in French.
+    """
     cursor, limit = args.pop("cursor", None), args.pop("limit")
     return listings.search_listings(signed_in_user(), args, cursor, limit)
 
 
 @blp.route("/listings", methods=["POST"])
 @login_required
-@blp.arguments(ListingSchema)
+@blp.arguments(ListingRequestSchema)
 @blp.response(201, ListingSchema)
 def create_listing(data):
+    """Create a listing
+
+    Offer an object to lend or give, offer help or ask for it, in a residence I belong to,
+    for my building, my residence or the neighbourhood.
+    """
     return listings.create_listing(signed_in_user(), data)
 
 
@@ -39,6 +53,10 @@ def create_listing(data):
 @login_required
 @blp.response(200, ListingSchema)
 def get_listing(listing_id):
+    """Get a listing
+
+    A listing in my reach, with all its photos; 404 when it is out of reach.
+    """
     return listings.get_listing(signed_in_user(), listing_id)
 
 
@@ -46,8 +64,12 @@ def get_listing(listing_id):
 @login_required
 @blp.arguments(ListingUpdateSchema)
 @blp.response(200, ListingSchema)
+@blp.errors(403)
 def update_listing(changes, listing_id):
-    """The author changes the listing, or pauses or closes it."""
+    """Change a listing
+
+    The author changes the listing, or pauses or closes it. Fields left out keep their value.
+    """
     return listings.update_listing(signed_in_user(), listing_id, changes)
 
 
@@ -56,13 +78,23 @@ def update_listing(changes, listing_id):
 @rate_limits.photo_uploads
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
-def add_photo(files, listing_id):
-    """A JPEG, PNG or WebP photo of at most 5 MB (multipart field `photo`)."""
+@blp.errors(403, 409)
+def add_listing_photo(files, listing_id):
+    """Add a photo to a listing
+
+    A JPEG, PNG or WebP photo of at most 5 MB (multipart field `photo`), at most 4 a listing.
+    It is re-encoded without its EXIF data, so the home's GPS position is never shared.
+    """
     return listings.add_photo(signed_in_user(), listing_id, files["photo"].read())
 
 
 @blp.route("/listings/<int:listing_id>/photos/<int:photo_id>", methods=["DELETE"])
 @login_required
 @blp.response(204)
-def remove_photo(listing_id, photo_id):
+@blp.errors(403)
+def remove_listing_photo(listing_id, photo_id):
+    """Remove a photo from a listing
+
+    The author removes it; the file stops being served.
+    """
     listings.remove_photo(signed_in_user(), listing_id, photo_id)

@@ -1,13 +1,14 @@
 """Neighbourhood news: the feed, posts, events, polls, announcements and alerts."""
 
 from flask_login import login_required
-from flask_smorest import Blueprint
 
 from app.api import rate_limits
 from app.auth import signed_in_user
+from app.openapi import ApiBlueprint
 from app.schemas.common import PageArgs, PhotoSchema, PhotoUploadSchema
 from app.schemas.news import (
     CommentPageSchema,
+    CommentRequestSchema,
     CommentSchema,
     FeedItemSchema,
     FeedPageSchema,
@@ -19,15 +20,24 @@ from app.schemas.news import (
 )
 from services.news import feed, interactions, publishing
 
-blp = Blueprint("news", __name__, description="Neighbourhood news")
+blp = ApiBlueprint(
+    "news",
+    __name__,
+    description="Neighbourhood news: posts, events, polls, and the landlord's announcements "
+    "and alerts, with comments, reactions, answers and votes.",
+)
 
 
 @blp.route("/feed", methods=["GET"])
 @login_required
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, FeedPageSchema)
-def get_feed(args):
-    """Everything in my reach: pinned announcements first, then newest first."""
+def list_feed(args):
+    """Read the news feed
+
+    Everything in my reach: pinned announcements first (on the first page, while their pin
+    lasts), then newest first.
+    """
     return feed.feed(signed_in_user(), args.get("cursor"), args["limit"])
 
 
@@ -35,9 +45,14 @@ def get_feed(args):
 @login_required
 @blp.arguments(PostRequestSchema)
 @blp.response(201, FeedItemSchema)
+@blp.errors(403)
 def publish_post(data):
-    """Members write posts, events and polls; staff also announcements and alerts, for a
-    building, the residence, the neighbourhood (`nearby`) or an area drawn on the map."""
+    """Publish a post
+
+    Members write posts, events and polls; staff also announcements and alerts (urgent: sent
+    even in quiet hours), for a building, the residence, the neighbourhood (`nearby`) or an
+    area drawn on the map. Staff may schedule (`publish_at`) and pin (`pinned_until`).
+    """
     user = signed_in_user()
     post = publishing.publish_post(user, **data)
     return feed.get_post(user, post.id) if post.published_at else _scheduled(post)
@@ -47,6 +62,10 @@ def publish_post(data):
 @login_required
 @blp.response(200, FeedItemSchema)
 def get_post(post_id):
+    """Get a post
+
+    A post in my reach, as it shows in the feed; 404 when it is out of reach.
+    """
     return feed.get_post(signed_in_user(), post_id)
 
 
@@ -55,7 +74,13 @@ def get_post(post_id):
 @rate_limits.photo_uploads
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
-def add_photo(files, post_id):
+@blp.errors(403, 409)
+def add_post_photo(files, post_id):
+    """Add a photo to a post
+
+    The author adds a JPEG, PNG or WebP photo of at most 5 MB (multipart field `photo`), at
+    most 4 a post, re-encoded without its EXIF data.
+    """
     return publishing.add_photo(signed_in_user(), post_id, files["photo"].read())
 
 
@@ -64,14 +89,22 @@ def add_photo(files, post_id):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, CommentPageSchema)
 def list_comments(args, post_id):
+    """Read a post's comments
+
+    Oldest first; hidden comments are left out, except my own.
+    """
     return interactions.list_comments(signed_in_user(), post_id, args.get("cursor"), args["limit"])
 
 
 @blp.route("/posts/<int:post_id>/comments", methods=["POST"])
 @login_required
-@blp.arguments(CommentSchema)
+@blp.arguments(CommentRequestSchema)
 @blp.response(201, CommentSchema)
 def add_comment(data, post_id):
+    """Comment on a post
+
+    The post's author is told who commented.
+    """
     return interactions.add_comment(signed_in_user(), post_id, data["body"])
 
 
@@ -79,15 +112,22 @@ def add_comment(data, post_id):
 @login_required
 @blp.arguments(ReactionSchema)
 @blp.response(204)
-def react(data, post_id):
-    """My one reaction to the post; a new one replaces it."""
+def set_reaction(data, post_id):
+    """React to a post
+
+    My one reaction to the post; a new one replaces it.
+    """
     interactions.react(signed_in_user(), post_id, data["kind"])
 
 
 @blp.route("/posts/<int:post_id>/reaction", methods=["DELETE"])
 @login_required
 @blp.response(204)
-def unreact(post_id):
+def remove_reaction(post_id):
+    """Take my reaction back
+
+    Nothing happens if I had not reacted.
+    """
     interactions.react(signed_in_user(), post_id, None)
 
 
@@ -95,8 +135,12 @@ def unreact(post_id):
 @login_required
 @blp.arguments(RsvpSchema)
 @blp.response(204)
+@blp.errors(409)
 def answer_event(data, post_id):
-    """Going, maybe or no; going is refused (409) when the event is full."""
+    """Answer an event
+
+    Going, maybe or no; going is refused (409, with `going`) when the event is full.
+    """
     interactions.answer_event(signed_in_user(), post_id, data["answer"])
 
 
@@ -104,24 +148,36 @@ def answer_event(data, post_id):
 @login_required
 @blp.arguments(VoteSchema)
 @blp.response(204)
-def vote(data, post_id):
-    """My vote, which I may change until the poll closes."""
+@blp.errors(409)
+def vote_in_poll(data, post_id):
+    """Vote in a poll
+
+    My vote, which I may change until the poll closes (409 once it is closed).
+    """
     interactions.vote(signed_in_user(), post_id, data["option_id"])
 
 
 @blp.route("/posts/<int:post_id>/read", methods=["POST"])
 @login_required
 @blp.response(204)
-def mark_read(post_id):
-    """The app opened the post (idempotent): counts in the reach of announcements."""
+def mark_post_read(post_id):
+    """Say a post was opened
+
+    The app opened the post; saying it twice changes nothing. Counts in the reach of
+    announcements.
+    """
     interactions.mark_read(signed_in_user(), post_id)
 
 
 @blp.route("/posts/<int:post_id>/reach", methods=["GET"])
 @login_required
 @blp.response(200, ReachSchema)
-def get_reach(post_id):
-    """Staff: how many members the post targeted, and how many opened it."""
+@blp.errors(403)
+def get_post_reach(post_id):
+    """Get a post's reach
+
+    Staff: how many members the post targeted when published, and how many opened it.
+    """
     targeted, opened = interactions.reach(signed_in_user(), post_id)
     return {"targeted": targeted, "opened": opened}
 

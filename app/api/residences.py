@@ -2,13 +2,15 @@
 
 from flask import jsonify
 from flask_login import login_required
-from flask_smorest import Blueprint
 
 from app.auth import signed_in_user
+from app.openapi import ApiBlueprint
 from app.schemas.common import PageArgs
 from app.schemas.residences import (
+    BuildingRequestSchema,
     BuildingSchema,
     InviteCodePageSchema,
+    InviteCodeRequestSchema,
     InviteCodeSchema,
     MemberListArgs,
     MemberPageSchema,
@@ -18,11 +20,16 @@ from app.schemas.residences import (
     NearbyListSchema,
     ResidenceChangesSchema,
     ResidencePageSchema,
+    ResidenceRequestSchema,
     ResidenceSchema,
 )
 from services import invitations, memberships, residences, scoping
 
-blp = Blueprint("residences", __name__, description="Residences and their members")
+blp = ApiBlueprint(
+    "residences",
+    __name__,
+    description="Residences, their buildings, members, invite codes and neighbourhood.",
+)
 
 
 @blp.route("/residences", methods=["GET"])
@@ -30,16 +37,24 @@ blp = Blueprint("residences", __name__, description="Residences and their member
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, ResidencePageSchema)
 def list_residences(args):
-    """The residences I belong to (staff: every residence of their landlord)."""
+    """List my residences
+
+    The residences I belong to; staff: every residence of their landlord.
+    """
     return residences.list_residences(signed_in_user(), args.get("cursor"), args["limit"])
 
 
 @blp.route("/residences", methods=["POST"])
 @login_required
-@blp.arguments(ResidenceSchema)
+@blp.arguments(ResidenceRequestSchema)
 @blp.response(201, ResidenceSchema)
+@blp.errors(403)
 def create_residence(data):
-    """Staff: create a residence from its GeoJSON footprint."""
+    """Create a residence
+
+    Staff: a residence from its GeoJSON footprint (and, if not given, a point of it as its
+    location).
+    """
     return residences.create_residence(signed_in_user(), data)
 
 
@@ -47,6 +62,10 @@ def create_residence(data):
 @login_required
 @blp.response(200, ResidenceSchema)
 def get_residence(residence_id):
+    """Get a residence
+
+    A residence I belong to or manage, with its shape and buildings; 404 otherwise.
+    """
     return scoping.get_residence(signed_in_user(), residence_id)
 
 
@@ -54,17 +73,27 @@ def get_residence(residence_id):
 @login_required
 @blp.arguments(ResidenceChangesSchema)
 @blp.response(200, ResidenceSchema)
+@blp.errors(403)
 def update_residence(changes, residence_id):
-    """Staff: change the residence, or let its solidaires manage the shared spaces."""
+    """Change a residence
+
+    Staff: change its name, address or time zone, or let its solidaires manage the shared
+    spaces.
+    """
     return residences.update_residence(signed_in_user(), residence_id, changes)
 
 
 @blp.route("/residences/<int:residence_id>/buildings", methods=["POST"])
 @login_required
-@blp.arguments(BuildingSchema)
+@blp.arguments(BuildingRequestSchema)
 @blp.response(201, BuildingSchema)
+@blp.errors(403, 409)
 def add_building(data, residence_id):
-    """Staff: add a building (entrance, staircase) to a residence."""
+    """Add a building
+
+    Staff: an entrance or a staircase of the residence, with its place on the map; 409 when
+    the name is taken.
+    """
     return residences.add_building(signed_in_user(), residence_id, data)
 
 
@@ -72,8 +101,11 @@ def add_building(data, residence_id):
 @login_required
 @blp.arguments(NearbyArgs, location="query")
 @blp.response(200, NearbyListSchema)
-def list_nearby(args, residence_id):
-    """Residences around this one (any landlord), nearest first, within 5 km at most."""
+def list_nearby_residences(args, residence_id):
+    """List residences nearby
+
+    Residences around this one (any landlord), nearest first, within 5 km at most.
+    """
     rows = residences.nearby_residences(signed_in_user(), residence_id, args["radius_m"])
     return {"items": [{"residence": r, "distance_m": d} for r, d in rows]}
 
@@ -83,20 +115,32 @@ def list_nearby(args, residence_id):
 @blp.arguments(MemberListArgs, location="query")
 @blp.response(200, MemberPageSchema)
 def list_members(args, residence_id):
-    """Members and their roles. E-mails and non-active members are shown to staff only."""
+    """List a residence's members
+
+    Members and their roles. E-mails (null for others) and members who are not active are
+    shown to staff only.
+    """
     page, staff_view = memberships.list_members(
         signed_in_user(), residence_id, args.get("cursor"), args["limit"], args.get("status")
     )
-    exclude = () if staff_view else ("items.email",)
-    return jsonify(MemberPageSchema(exclude=exclude).dump(page))
+    body = MemberPageSchema().dump(page)
+    if not staff_view:
+        for member in body["items"]:
+            member["email"] = None
+    return jsonify(body)
 
 
 @blp.route("/residences/<int:residence_id>/members/<int:membership_id>", methods=["PATCH"])
 @login_required
 @blp.arguments(MembershipUpdateSchema)
 @blp.response(200, MemberSchema)
+@blp.errors(403, 409)
 def update_member(changes, residence_id, membership_id):
-    """Staff: change a member's role or status."""
+    """Change a member's role or status
+
+    Staff: make a member a solidaire or a resident again, suspend or reinstate them. Nobody
+    changes their own role (409).
+    """
     return memberships.update_membership(signed_in_user(), residence_id, membership_id, changes)
 
 
@@ -104,7 +148,12 @@ def update_member(changes, residence_id, membership_id):
 @login_required
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, InviteCodePageSchema)
+@blp.errors(403)
 def list_invite_codes(args, residence_id):
+    """List a residence's invite codes
+
+    Staff: the codes of the residence, newest first, with their uses.
+    """
     return invitations.list_invite_codes(
         signed_in_user(), residence_id, args.get("cursor"), args["limit"]
     )
@@ -112,16 +161,25 @@ def list_invite_codes(args, residence_id):
 
 @blp.route("/residences/<int:residence_id>/invite-codes", methods=["POST"])
 @login_required
-@blp.arguments(InviteCodeSchema)
+@blp.arguments(InviteCodeRequestSchema)
 @blp.response(201, InviteCodeSchema)
+@blp.errors(403)
 def create_invite_code(data, residence_id):
-    """Staff: a code for tenants to join this residence, or one of its buildings."""
+    """Create an invite code
+
+    Staff: a code for tenants to join this residence, or one of its buildings, with an
+    expiry and a number of uses.
+    """
     return invitations.create_invite_code(signed_in_user(), residence_id, **data)
 
 
 @blp.route("/residences/<int:residence_id>/invite-codes/<int:invite_id>", methods=["DELETE"])
 @login_required
 @blp.response(200, InviteCodeSchema)
+@blp.errors(403)
 def revoke_invite_code(residence_id, invite_id):
-    """Staff: revoke a code. Members who joined with it stay members."""
+    """Revoke an invite code
+
+    Staff: the code stops working. Members who joined with it stay members.
+    """
     return invitations.revoke_invite_code(signed_in_user(), residence_id, invite_id)

@@ -1,8 +1,10 @@
+"""Accounts: registration, sign-in, sessions, passwords and the member's own profile."""
+
 from flask_babel import lazy_gettext
 from marshmallow import fields, validate
 
-from app.schemas.common import ApiSchema, EmailAddress, one_of, page_of, text
-from models.accounts import LOCALES
+from app.schemas.common import ApiSchema, EmailAddress, Language, ResponseSchema, page_of, text
+from app.schemas.devices import PLATFORMS
 
 
 def new_password(**kwargs) -> fields.String:
@@ -25,7 +27,7 @@ class RegisterSchema(ApiSchema):
     )
     password = new_password()
     display_name = text(80, required=True, metadata={"example": "Nadia B."})
-    locale = fields.String(load_default="fr", validate=one_of(LOCALES))
+    locale = Language(load_default="fr")
 
 
 class LoginSchema(ApiSchema):
@@ -34,25 +36,25 @@ class LoginSchema(ApiSchema):
     device_name = text(100, required=True, metadata={"example": "Pixel 7 de Nadia"})
 
 
-class UserSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    email = fields.String(dump_only=True)
-    display_name = fields.String(dump_only=True)
-    locale = fields.String(dump_only=True)
-    avatar_url = fields.String(dump_only=True, allow_none=True)
+class UserSchema(ResponseSchema):
+    id = fields.Integer()
+    email = fields.String()
+    display_name = fields.String()
+    locale = Language()
+    avatar_url = fields.String(allow_none=True)
 
 
-class TokenSchema(ApiSchema):
+class TokenSchema(ResponseSchema):
     token = fields.String(metadata={"description": "Send as `Authorization: Bearer <token>`."})
     user = fields.Nested(UserSchema)
 
 
 class ProfileUpdateSchema(ApiSchema):
     display_name = text(80)
-    locale = fields.String(validate=one_of(LOCALES))
+    locale = Language()
 
 
-class RegistrationAcceptedSchema(ApiSchema):
+class RegistrationAcceptedSchema(ResponseSchema):
     """The same answer whether the address was free or already had an account."""
 
     detail = fields.String(
@@ -60,16 +62,16 @@ class RegistrationAcceptedSchema(ApiSchema):
     )
 
 
-class SessionDeviceSchema(ApiSchema):
+class SessionDeviceSchema(ResponseSchema):
     """A phone registered for notifications under a session (its FCM token is not shown)."""
 
     id = fields.Integer(required=True)
-    platform = fields.String(required=True, validate=one_of(["android", "ios", "web"]))
+    platform = fields.String(required=True, metadata={"enum": PLATFORMS})
     app_version = fields.String(required=True, allow_none=True)
     last_seen_at = fields.DateTime(required=True)
 
 
-class SessionSchema(ApiSchema):
+class SessionSchema(ResponseSchema):
     """A place where the member is signed in: one bearer token."""
 
     id = fields.Integer(required=True)
@@ -89,7 +91,7 @@ class SessionSchema(ApiSchema):
 SessionPageSchema = page_of(SessionSchema, "SessionPage")
 
 
-class SessionsRevokedSchema(ApiSchema):
+class SessionsRevokedSchema(ResponseSchema):
     revoked = fields.Integer(
         required=True, metadata={"description": "How many other sessions were signed out"}
     )

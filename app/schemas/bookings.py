@@ -6,8 +6,10 @@ from app.schemas.common import (
     ApiSchema,
     AuthorSchema,
     PageArgs,
+    ResponseSchema,
     at_most,
     between,
+    enum_of,
     one_of,
     page_of,
     text,
@@ -25,16 +27,21 @@ class BookingRequestSchema(ApiSchema):
     people = fields.Integer(load_default=1, validate=between(1, 500))
 
 
-class BookingSchema(ApiSchema):
+class BookingSchema(ResponseSchema):
     id = fields.Integer()
     space_id = fields.Integer()
-    space = fields.String(attribute="space.name")
+    space = fields.String(attribute="space.name", metadata={"description": "The space's name"})
     member = fields.Nested(AuthorSchema)
-    starts_at = fields.Method("local_start")
-    ends_at = fields.Method("local_end")
+    starts_at = fields.Method(
+        "local_start",
+        metadata={"type": "string", "format": "date-time", "description": "Local time"},
+    )
+    ends_at = fields.Method(
+        "local_end", metadata={"type": "string", "format": "date-time", "description": "Local"}
+    )
     purpose = fields.String()
     people = fields.Integer()
-    status = fields.String()
+    status = enum_of(BookingStatus)
     decision_reason = fields.String(allow_none=True)
     series_id = fields.Integer(allow_none=True)
 
@@ -76,23 +83,23 @@ class SeriesRequestSchema(ApiSchema):
     skip_conflicts = fields.Boolean(load_default=False)
 
 
-class SeriesSchema(ApiSchema):
+class SeriesSchema(ResponseSchema):
     series_id = fields.Integer()
     bookings = fields.List(fields.Nested(BookingSchema))
     skipped_dates = fields.List(fields.Date())
 
 
-class CalendarFeedSchema(ApiSchema):
+class CalendarFeedSchema(ResponseSchema):
     id = fields.Integer()
     url = fields.String(metadata={"description": "Secret address to add to a calendar app"})
 
 
-class FeedSpaceSchema(ApiSchema):
+class FeedSpaceSchema(ResponseSchema):
     id = fields.Integer()
     name = fields.String()
 
 
-class CalendarFeedSummarySchema(ApiSchema):
+class CalendarFeedSummarySchema(ResponseSchema):
     """A calendar address, without its secret (shown once, when it was made)."""
 
     id = fields.Integer()

@@ -6,12 +6,28 @@ from flask_babel import lazy_gettext
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
+from models.accounts import LOCALES
 from services.geojson import to_geojson
 
 
 class ApiSchema(ma.Schema):
+    """What a client sends: an unknown field is refused, so a typo is never silently ignored."""
+
     class Meta:
         unknown = ma.RAISE
+
+
+class ResponseSchema(ma.Schema):
+    """What the API answers. Every field is written each time (null where `allow_none`), so the
+    document lists them all as required (app/openapi.py); clients may meet new fields later."""
+
+    answers_every_field = True
+
+
+def enum_of(enum_class, **kwargs) -> fields.String:
+    """A state or a kind in an answer, documented with every value it can take."""
+    metadata = {"enum": [member.value for member in enum_class], **kwargs.pop("metadata", {})}
+    return fields.String(metadata=metadata, **kwargs)
 
 
 def text(max_length: int, **kwargs) -> fields.String:
@@ -26,6 +42,23 @@ def text(max_length: int, **kwargs) -> fields.String:
         ],
         **kwargs,
     )
+
+
+class Language(fields.String):
+    """A member's language (fr, en), documented once as the `Language` component, so that
+    generated clients share one type for it (and Swift's own `Locale` is left alone)."""
+
+    def __init__(self, **kwargs):
+        metadata = {"allOf": [{"$ref": "#/components/schemas/Language"}]}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if value not in LOCALES:
+            raise ma.ValidationError(
+                lazy_gettext("Must be one of: {choices}.").format(choices=", ".join(LOCALES))
+            )
+        return value
 
 
 class EmailAddress(fields.Email):
@@ -74,22 +107,25 @@ def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     """A page of a cursor-paginated list: its items and the cursor of the next page, if any."""
     return type(
         name,
-        (ma.Schema,),
+        (ResponseSchema,),
         {
             "items": fields.List(fields.Nested(item_schema)),
-            "next_cursor": fields.String(allow_none=True),
+            "next_cursor": fields.String(
+                allow_none=True,
+                metadata={"description": "Pass as `cursor` for the next page; null on the last."},
+            ),
         },
     )
 
 
-class AuthorSchema(ApiSchema):
+class AuthorSchema(ResponseSchema):
     id = fields.Integer()
     display_name = fields.String()
 
 
-class PhotoSchema(ApiSchema):
+class PhotoSchema(ResponseSchema):
     id = fields.Integer()
-    url = fields.Method("photo_url")
+    url = fields.Method("photo_url", metadata={"type": "string", "format": "uri-reference"})
     width = fields.Integer()
     height = fields.Integer()
 

@@ -2,21 +2,29 @@
 
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema, AuthorSchema, page_of, text
+from app.schemas.common import ApiSchema, AuthorSchema, ResponseSchema, page_of, text
 
 
-class MessageSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    author = fields.Nested(AuthorSchema, dump_only=True)
+class MessageRequestSchema(ApiSchema):
     body = text(2000, required=True)
-    created_at = fields.DateTime(dump_only=True)
+
+
+class MessageSchema(ResponseSchema):
+    id = fields.Integer()
+    author = fields.Nested(AuthorSchema)
+    body = fields.String()
+    created_at = fields.DateTime()
 
 
 MessagePageSchema = page_of(MessageSchema, "MessagePage")
 
 
-class ThanksSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    author = fields.Nested(AuthorSchema, dump_only=True)
+class ThanksRequestSchema(ApiSchema):
     text = text(280, required=True, metadata={"example": "Merci pour la perceuse !"})
-    created_at = fields.DateTime(dump_only=True)
+
+
+class ThanksSchema(ResponseSchema):
+    id = fields.Integer()
+    author = fields.Nested(AuthorSchema)
+    text = fields.String()
+    created_at = fields.DateTime()

@@ -2,7 +2,16 @@
 
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema, AuthorSchema, PageArgs, at_most, one_of, page_of
+from app.schemas.common import (
+    ApiSchema,
+    AuthorSchema,
+    PageArgs,
+    ResponseSchema,
+    at_most,
+    enum_of,
+    one_of,
+    page_of,
+)
 from app.schemas.listings import ListingSummarySchema
 from models import ExchangeStatus
 
@@ -11,14 +20,14 @@ class ExchangeProposalSchema(ApiSchema):
     message = fields.String(load_default="", validate=at_most(1000))
 
 
-class ExchangeSchema(ApiSchema):
+class ExchangeSchema(ResponseSchema):
     id = fields.Integer()
     listing = fields.Nested(ListingSummarySchema)
     owner = fields.Nested(AuthorSchema)
-    member = fields.Nested(AuthorSchema)
-    status = fields.String()
+    member = fields.Nested(AuthorSchema, metadata={"description": "Who answered the listing"})
+    status = enum_of(ExchangeStatus)
     message = fields.String()
-    status_changed_at = fields.DateTime()
+    status_changed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
 

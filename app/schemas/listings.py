@@ -7,20 +7,21 @@ from app.schemas.common import (
     AuthorSchema,
     PageArgs,
     PhotoSchema,
+    ResponseSchema,
     at_most,
     between,
+    enum_of,
     one_of,
     page_of,
     text,
 )
-from models import ListingKind, ListingStatus, Scope
+from models import ListingKind, ListingStatus, Scope, Visibility
 from models.listings import HELP_CATEGORIES, MAX_ESTIMATED_VALUE_EUR, OBJECT_CATEGORIES
 
 CATEGORIES = sorted(set(OBJECT_CATEGORIES) | set(HELP_CATEGORIES))
 
 
-class ListingSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
+class ListingRequestSchema(ApiSchema):
     residence_id = fields.Integer(required=True)
     kind = fields.String(required=True, validate=one_of([k.value for k in ListingKind]))
     category = fields.String(required=True, validate=one_of(CATEGORIES))
@@ -34,11 +35,22 @@ class ListingSchema(ApiSchema):
     scope = fields.String(
         load_default=Scope.RESIDENCE.value, validate=one_of([s.value for s in Scope])
     )
-    status = fields.String(dump_only=True)
-    visibility = fields.String(dump_only=True)
-    owner = fields.Nested(AuthorSchema, dump_only=True)
-    photos = fields.List(fields.Nested(PhotoSchema), dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+
+
+class ListingSchema(ResponseSchema):
+    id = fields.Integer()
+    residence_id = fields.Integer()
+    kind = enum_of(ListingKind)
+    category = fields.String(metadata={"enum": CATEGORIES})
+    title = fields.String()
+    description = fields.String()
+    estimated_value_eur = fields.Integer(allow_none=True)
+    scope = enum_of(Scope)
+    status = enum_of(ListingStatus)
+    visibility = enum_of(Visibility)
+    owner = fields.Nested(AuthorSchema)
+    photos = fields.List(fields.Nested(PhotoSchema))
+    created_at = fields.DateTime()
 
 
 class ListingUpdateSchema(ApiSchema):
@@ -70,13 +82,10 @@ class ListingCardSchema(ListingSchema):
     class Meta:
         exclude = ("photos",)
 
-    first_photo = fields.Method("photo_of")
-
-    def photo_of(self, listing):
-        return PhotoSchema().dump(listing.photos[0]) if listing.photos else None
+    first_photo = fields.Nested(PhotoSchema, allow_none=True)
 
 
-class ListingHitSchema(ApiSchema):
+class ListingHitSchema(ResponseSchema):
     """A search result: the listing, and how far its residence is from mine (metres)."""
 
     listing = fields.Nested(ListingCardSchema)
@@ -86,7 +95,7 @@ class ListingHitSchema(ApiSchema):
 ListingHitPageSchema = page_of(ListingHitSchema, "ListingHitPage")
 
 
-class ListingSummarySchema(ApiSchema):
+class ListingSummarySchema(ResponseSchema):
     id = fields.Integer()
     title = fields.String()
-    kind = fields.String()
+    kind = enum_of(ListingKind)

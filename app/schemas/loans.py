@@ -2,28 +2,40 @@
 
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema, AuthorSchema, PageArgs, at_most, one_of, page_of
+from app.schemas.common import (
+    ApiSchema,
+    AuthorSchema,
+    PageArgs,
+    ResponseSchema,
+    at_most,
+    enum_of,
+    one_of,
+    page_of,
+)
 from app.schemas.listings import ListingSummarySchema
 from models import LoanStatus
 
 
 class LoanRequestSchema(ApiSchema):
-    starts_on = fields.Date(required=True)
-    due_on = fields.Date(required=True)
+    starts_on = fields.Date(required=True, metadata={"description": "First day (local)"})
+    due_on = fields.Date(required=True, metadata={"description": "Day of return, included"})
     message = fields.String(load_default="", validate=at_most(1000))
 
 
-class LoanSchema(ApiSchema):
+class LoanSchema(ResponseSchema):
     id = fields.Integer()
     listing = fields.Nested(ListingSummarySchema)
     owner = fields.Nested(AuthorSchema)
     borrower = fields.Nested(AuthorSchema)
     starts_on = fields.Date()
     due_on = fields.Date()
-    status = fields.String()
-    overdue = fields.Method("is_overdue")
+    status = enum_of(LoanStatus)
+    overdue = fields.Method(
+        "is_overdue",
+        metadata={"type": "boolean", "description": "Handed over and past its due day."},
+    )
     message = fields.String()
-    status_changed_at = fields.DateTime()
+    status_changed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
     def is_overdue(self, loan):

@@ -1,16 +1,21 @@
+"""Neighbourhood news: posts, events, polls, announcements and alerts; the feed."""
+
 from marshmallow import fields, validate
 
 from app.schemas.common import (
     ApiSchema,
+    AuthorSchema,
     GeoJSON,
     PhotoSchema,
+    ResponseSchema,
     at_most,
     between,
+    enum_of,
     one_of,
     page_of,
     text,
 )
-from models import PostKind, PostScope, Rsvp
+from models import MembershipRole, PostKind, PostScope, Rsvp, Visibility
 from models.news import MAX_POST_LENGTH, REACTIONS
 
 
@@ -52,55 +57,66 @@ class PostRequestSchema(ApiSchema):
     )
 
 
-class OptionSchema(ApiSchema):
+class OptionSchema(ResponseSchema):
     id = fields.Integer()
     label = fields.String()
 
 
-class AuthorWithRoleSchema(ApiSchema):
-    id = fields.Integer(attribute="post.author.id")
-    display_name = fields.String(attribute="post.author.display_name")
-    role = fields.String(attribute="author_role")
+class AuthorWithRoleSchema(ResponseSchema):
+    id = fields.Integer()
+    display_name = fields.String()
+    role = enum_of(MembershipRole, metadata={"description": "The author's role where posted"})
 
 
-class FeedItemSchema(ApiSchema):
+class FeedItemSchema(ResponseSchema):
     id = fields.Integer(attribute="post.id")
     residence_id = fields.Integer(attribute="post.residence_id")
-    kind = fields.String(attribute="post.kind")
+    kind = enum_of(PostKind, attribute="post.kind")
     title = fields.String(attribute="post.title", allow_none=True)
     body = fields.String(attribute="post.body")
-    scope = fields.String(attribute="post.scope")
+    scope = enum_of(PostScope, attribute="post.scope")
     urgent = fields.Boolean(attribute="post.urgent")
-    visibility = fields.String(attribute="post.visibility")
-    published_at = fields.DateTime(attribute="post.published_at")
+    visibility = enum_of(Visibility, attribute="post.visibility")
+    published_at = fields.DateTime(
+        attribute="post.published_at",
+        allow_none=True,
+        metadata={"description": "Null while a staff announcement waits for its time"},
+    )
     pinned_until = fields.DateTime(attribute="post.pinned_until", allow_none=True)
-    author = fields.Function(lambda item: AuthorWithRoleSchema().dump(item))
+    author = fields.Nested(AuthorWithRoleSchema)
     photos = fields.List(fields.Nested(PhotoSchema), attribute="post.photos")
     comments = fields.Integer()
     reactions = fields.Integer()
-    my_reaction = fields.String(allow_none=True)
+    my_reaction = fields.String(allow_none=True, metadata={"enum": [*REACTIONS, None]})
     starts_at = fields.DateTime(attribute="post.starts_at", allow_none=True)
     ends_at = fields.DateTime(attribute="post.ends_at", allow_none=True)
     place = fields.String(attribute="post.place", allow_none=True)
     capacity = fields.Integer(attribute="post.capacity", allow_none=True)
     going = fields.Integer()
-    my_rsvp = fields.String(allow_none=True)
+    my_rsvp = fields.String(allow_none=True, metadata={"enum": [*(r.value for r in Rsvp), None]})
     options = fields.List(fields.Nested(OptionSchema), attribute="post.options")
     closes_at = fields.DateTime(attribute="post.closes_at", allow_none=True)
     my_vote = fields.Integer(allow_none=True)
-    results = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
+    results = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        allow_none=True,
+        metadata={"description": "Votes per option id, once shown (after my vote or the close)"},
+    )
 
 
 FeedPageSchema = page_of(FeedItemSchema, "FeedPage")
 
 
-class CommentSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    author = fields.Function(
-        lambda c: {"id": c.author.id, "display_name": c.author.display_name}, dump_only=True
-    )
+class CommentRequestSchema(ApiSchema):
     body = text(1000, required=True)
-    created_at = fields.DateTime(dump_only=True)
+
+
+class CommentSchema(ResponseSchema):
+    id = fields.Integer()
+    author = fields.Nested(AuthorSchema)
+    body = fields.String()
+    created_at = fields.DateTime()
 
 
 CommentPageSchema = page_of(CommentSchema, "CommentPage")
@@ -118,6 +134,6 @@ class VoteSchema(ApiSchema):
     option_id = fields.Integer(required=True)
 
 
-class ReachSchema(ApiSchema):
+class ReachSchema(ResponseSchema):
     targeted = fields.Integer(metadata={"description": "Members reached when it was published"})
     opened = fields.Integer()

@@ -2,10 +2,10 @@
 
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema
+from app.schemas.common import ResponseSchema
 
 
-class ProfileSchema(ApiSchema):
+class ProfileSchema(ResponseSchema):
     id = fields.Integer(attribute="user.id")
     display_name = fields.String(attribute="user.display_name")
     avatar_url = fields.String(attribute="user.avatar_url", allow_none=True)

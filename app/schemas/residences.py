@@ -1,17 +1,34 @@
+"""Residences, their buildings, members and invite codes."""
+
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema, GeoJSON, PageArgs, between, one_of, page_of, text
+from app.schemas.common import (
+    ApiSchema,
+    GeoJSON,
+    PageArgs,
+    ResponseSchema,
+    between,
+    enum_of,
+    one_of,
+    page_of,
+    text,
+)
 from models import MembershipRole, MembershipStatus
 from services.residences import DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_RADIUS_M
 
 
-class BuildingSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
+class BuildingRequestSchema(ApiSchema):
     name = text(100, required=True, metadata={"example": "Bâtiment B, escalier 2"})
     location = GeoJSON(("Point",), required=True)
 
 
-class ResidenceSummarySchema(ApiSchema):
+class BuildingSchema(ResponseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    location = GeoJSON(("Point",))
+
+
+class ResidenceSummarySchema(ResponseSchema):
     id = fields.Integer()
     landlord_id = fields.Integer()
     name = fields.String()
@@ -19,10 +36,7 @@ class ResidenceSummarySchema(ApiSchema):
     time_zone = fields.String()
 
 
-class ResidenceSchema(ApiSchema):
-    """A residence in full: its shape on the map and its buildings."""
-
-    id = fields.Integer(dump_only=True)
+class ResidenceRequestSchema(ApiSchema):
     landlord_id = fields.Integer(metadata={"description": "Needed if you work for several."})
     name = text(200, required=True, metadata={"example": "Résidence Les Tilleuls"})
     address = text(300, required=True)
@@ -31,8 +45,20 @@ class ResidenceSchema(ApiSchema):
     location = GeoJSON(
         ("Point",), metadata={"description": "Defaults to a point of the footprint."}
     )
-    buildings = fields.List(fields.Nested(BuildingSchema), dump_only=True)
-    solidaires_manage_spaces = fields.Boolean(dump_only=True)
+
+
+class ResidenceSchema(ResponseSchema):
+    """A residence in full: its shape on the map and its buildings."""
+
+    id = fields.Integer()
+    landlord_id = fields.Integer()
+    name = fields.String()
+    address = fields.String()
+    time_zone = fields.String()
+    footprint = GeoJSON(("Polygon", "MultiPolygon"))
+    location = GeoJSON(("Point",))
+    buildings = fields.List(fields.Nested(BuildingSchema))
+    solidaires_manage_spaces = fields.Boolean()
 
 
 class ResidenceChangesSchema(ApiSchema):
@@ -53,24 +79,26 @@ class NearbyArgs(ApiSchema):
     )
 
 
-class NearbyResidenceSchema(ApiSchema):
+class NearbyResidenceSchema(ResponseSchema):
     residence = fields.Nested(ResidenceSummarySchema)
     distance_m = fields.Integer()
 
 
-class NearbyListSchema(ApiSchema):
+class NearbyListSchema(ResponseSchema):
     items = fields.List(fields.Nested(NearbyResidenceSchema))
 
 
-class MemberSchema(ApiSchema):
+class MemberSchema(ResponseSchema):
     id = fields.Integer(metadata={"description": "The membership's id."})
     user_id = fields.Integer()
     display_name = fields.String(attribute="user.display_name")
     email = fields.String(
-        attribute="user.email", metadata={"description": "Shown to the landlord's staff only."}
+        attribute="user.email",
+        allow_none=True,
+        metadata={"description": "Shown to the landlord's staff only: null for others."},
     )
-    role = fields.String()
-    status = fields.String()
+    role = enum_of(MembershipRole)
+    status = enum_of(MembershipStatus)
     building = fields.String(attribute="building.name", allow_none=True)
     joined_at = fields.DateTime()
 
@@ -91,18 +119,16 @@ class JoinSchema(ApiSchema):
     code = text(32, required=True, metadata={"example": "K7PM-Q3XD-W9HT"})
 
 
-class MembershipSchema(ApiSchema):
+class MembershipSchema(ResponseSchema):
     id = fields.Integer()
     residence = fields.Nested(ResidenceSummarySchema)
     building = fields.String(attribute="building.name", allow_none=True)
-    role = fields.String()
-    status = fields.String()
+    role = enum_of(MembershipRole)
+    status = enum_of(MembershipStatus)
     joined_at = fields.DateTime()
 
 
-class InviteCodeSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    code = fields.String(dump_only=True)
+class InviteCodeRequestSchema(ApiSchema):
     building_id = fields.Integer(allow_none=True)
     expires_at = fields.AwareDateTime(
         allow_none=True,
@@ -114,9 +140,17 @@ class InviteCodeSchema(ApiSchema):
         metadata={"description": "Staff: a code that never expires (no `expires_at` then)"},
     )
     max_uses = fields.Integer(allow_none=True, validate=between(1, 10000))
-    uses = fields.Integer(dump_only=True)
-    revoked_at = fields.DateTime(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+
+
+class InviteCodeSchema(ResponseSchema):
+    id = fields.Integer()
+    code = fields.String()
+    building_id = fields.Integer(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True)
+    max_uses = fields.Integer(allow_none=True)
+    uses = fields.Integer()
+    revoked_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
 
 
 InviteCodePageSchema = page_of(InviteCodeSchema, "InviteCodePage")

@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 from app.schemas.common import (
     ApiSchema,
     PhotoSchema,
+    ResponseSchema,
     at_most,
     between,
     text,
@@ -15,16 +16,18 @@ from services.local_time import format_clock
 CLOCK = validate.Regexp(r"^\d{2}:\d{2}$", error=lazy_gettext("Write the time as HH:MM."))
 
 
-class OpeningHoursSchema(ApiSchema):
+class OpeningHoursRequestSchema(ApiSchema):
     weekday = fields.Integer(
         required=True, validate=between(0, 6), metadata={"description": "0 is Monday"}
     )
-    opens = fields.Method(
-        "opens_at", deserialize="clock", required=True, metadata={"example": "08:00"}
-    )
-    closes = fields.Method(
-        "closes_at", deserialize="clock", required=True, metadata={"example": "22:00"}
-    )
+    opens = fields.String(required=True, validate=CLOCK, metadata={"example": "08:00"})
+    closes = fields.String(required=True, validate=CLOCK, metadata={"example": "22:00"})
+
+
+class OpeningHoursSchema(ResponseSchema):
+    weekday = fields.Integer(metadata={"description": "0 is Monday"})
+    opens = fields.Method("opens_at", metadata={"type": "string", "example": "08:00"})
+    closes = fields.Method("closes_at", metadata={"type": "string", "example": "22:00"})
 
     def opens_at(self, hours):
         return format_clock(hours.opens_min)
@@ -32,23 +35,21 @@ class OpeningHoursSchema(ApiSchema):
     def closes_at(self, hours):
         return format_clock(hours.closes_min)
 
-    def clock(self, value):
-        if not isinstance(value, str):
-            raise validate.ValidationError(lazy_gettext("Write the time as HH:MM."))
-        CLOCK(value)
-        return value
 
-
-class ClosureSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
+class ClosureRequestSchema(ApiSchema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     reason = text(200, required=True, metadata={"example": "Travaux de peinture"})
 
 
-class SpaceSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    residence_id = fields.Integer(dump_only=True)
+class ClosureSchema(ResponseSchema):
+    id = fields.Integer()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    reason = fields.String()
+
+
+class SpaceRequestSchema(ApiSchema):
     name = text(100, required=True, metadata={"example": "Salle commune"})
     description = fields.String(load_default="", validate=at_most(2000))
     capacity = fields.Integer(required=True, validate=between(1, 500))
@@ -62,19 +63,40 @@ class SpaceSchema(ApiSchema):
     buffer_min = fields.Integer(validate=between(0, 240))
     approval_required = fields.Boolean()
     cancellation_deadline_min = fields.Integer(validate=between(0, 60 * 24 * 14))
-    opening_hours = fields.List(fields.Nested(OpeningHoursSchema), validate=validate.Length(max=50))
-    closures = fields.List(fields.Nested(ClosureSchema), dump_only=True)
-    photos = fields.List(fields.Nested(PhotoSchema), dump_only=True)
+    opening_hours = fields.List(
+        fields.Nested(OpeningHoursRequestSchema), validate=validate.Length(max=50)
+    )
 
 
-class SpaceChangesSchema(SpaceSchema):
+class SpaceChangesSchema(SpaceRequestSchema):
     """Any of a space's fields; the ones left out keep their value."""
 
     def __init__(self, **kwargs):
         super().__init__(partial=True, **kwargs)
 
 
-class SpaceListSchema(ApiSchema):
+class SpaceSchema(ResponseSchema):
+    id = fields.Integer()
+    residence_id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    capacity = fields.Integer()
+    min_duration_min = fields.Integer()
+    max_duration_min = fields.Integer()
+    slot_min = fields.Integer()
+    min_notice_min = fields.Integer()
+    max_advance_days = fields.Integer()
+    max_future_bookings = fields.Integer(allow_none=True)
+    max_hours_per_week = fields.Integer(allow_none=True)
+    buffer_min = fields.Integer()
+    approval_required = fields.Boolean()
+    cancellation_deadline_min = fields.Integer()
+    opening_hours = fields.List(fields.Nested(OpeningHoursSchema))
+    closures = fields.List(fields.Nested(ClosureSchema))
+    photos = fields.List(fields.Nested(PhotoSchema))
+
+
+class SpaceListSchema(ResponseSchema):
     items = fields.List(fields.Nested(SpaceSchema))
 
 
@@ -83,12 +105,12 @@ class AvailabilityArgs(ApiSchema):
     to = fields.Date(required=True, metadata={"description": "Last local day (included)"})
 
 
-class IntervalSchema(ApiSchema):
+class IntervalSchema(ResponseSchema):
     start = fields.DateTime(metadata={"description": "Local time, with its offset"})
     end = fields.DateTime()
 
 
-class AvailabilitySchema(ApiSchema):
+class AvailabilitySchema(ResponseSchema):
     time_zone = fields.String(attribute="space.residence.time_zone")
     free = fields.List(fields.Nested(IntervalSchema))
     busy = fields.List(fields.Nested(IntervalSchema), metadata={"description": "Cleaning included"})

@@ -40,6 +40,14 @@ class FeedItem:
     my_vote: int | None
     results: dict[int, int] | None = field(default=None)
 
+    @property
+    def author(self) -> dict:
+        return {
+            "id": self.post.author.id,
+            "display_name": self.post.author.display_name,
+            "role": self.author_role,
+        }
+
 
 def feed(user: User, cursor: str | None, limit: int | None, now: datetime | None = None) -> Page:
     """Everything in reach: pinned announcements first (until their pin ends), then newest.
