@@ -10,8 +10,8 @@ class DeviceSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=4096))
     platform = fields.String(required=True, validate=one_of(["android", "ios", "web"]))
-    app_version = fields.String(validate=at_most(40))
-    locale = fields.String(validate=one_of(LOCALES))
+    app_version = fields.String(allow_none=True, validate=at_most(40))
+    locale = fields.String(allow_none=True, validate=one_of(LOCALES))
     last_seen_at = fields.DateTime(dump_only=True)
 
 

@@ -18,7 +18,7 @@ class ExchangeSchema(ApiSchema):
     member = fields.Nested(AuthorSchema)
     status = fields.String()
     message = fields.String()
-    status_changed_at = fields.DateTime()
+    status_changed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
 

@@ -2,14 +2,14 @@
 
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema, AuthorSchema, PageArgs, at_most, one_of, page_of
+from app.schemas.common import ApiSchema, AuthorSchema, Day, PageArgs, at_most, one_of, page_of
 from app.schemas.listings import ListingSummarySchema
 from models import LoanStatus
 
 
 class LoanRequestSchema(ApiSchema):
-    starts_on = fields.Date(required=True)
-    due_on = fields.Date(required=True)
+    starts_on = Day(required=True)
+    due_on = Day(required=True)
     message = fields.String(load_default="", validate=at_most(1000))
 
 
@@ -18,12 +18,12 @@ class LoanSchema(ApiSchema):
     listing = fields.Nested(ListingSummarySchema)
     owner = fields.Nested(AuthorSchema)
     borrower = fields.Nested(AuthorSchema)
-    starts_on = fields.Date()
-    due_on = fields.Date()
+    starts_on = Day()
+    due_on = Day()
     status = fields.String()
     overdue = fields.Method("is_overdue")
     message = fields.String()
-    status_changed_at = fields.DateTime()
+    status_changed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
     def is_overdue(self, loan):

@@ -1,6 +1,16 @@
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema, GeoJSON, PageArgs, between, one_of, page_of, text
+from app.schemas.common import (
+    ApiSchema,
+    GeoJSON,
+    Id,
+    Moment,
+    PageArgs,
+    between,
+    one_of,
+    page_of,
+    text,
+)
 from models import MembershipRole, MembershipStatus
 from services.residences import DEFAULT_NEARBY_RADIUS_M, MAX_NEARBY_RADIUS_M
 
@@ -23,7 +33,7 @@ class ResidenceSchema(ApiSchema):
     """A residence in full: its shape on the map and its buildings."""
 
     id = fields.Integer(dump_only=True)
-    landlord_id = fields.Integer(metadata={"description": "Needed if you work for several."})
+    landlord_id = Id(metadata={"description": "Needed if you work for several."})
     name = text(200, required=True, metadata={"example": "Résidence Les Tilleuls"})
     address = text(300, required=True)
     time_zone = fields.String(load_default="Europe/Paris")
@@ -103,11 +113,11 @@ class MembershipSchema(ApiSchema):
 class InviteCodeSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     code = fields.String(dump_only=True)
-    building_id = fields.Integer(allow_none=True)
-    expires_at = fields.AwareDateTime(allow_none=True)
+    building_id = Id(allow_none=True)
+    expires_at = Moment(allow_none=True)
     max_uses = fields.Integer(allow_none=True, validate=between(1, 10000))
     uses = fields.Integer(dump_only=True)
-    revoked_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 
 

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 
 from app.schemas.common import (
     ApiSchema,
+    Day,
     PhotoSchema,
     at_most,
     between,
@@ -41,8 +42,8 @@ class OpeningHoursSchema(ApiSchema):
 
 class ClosureSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = Day(required=True)
+    ends_on = Day(required=True)
     reason = text(200, required=True, metadata={"example": "Travaux de peinture"})
 
 
@@ -79,8 +80,8 @@ class SpaceListSchema(ApiSchema):
 
 
 class AvailabilityArgs(ApiSchema):
-    from_ = fields.Date(required=True, data_key="from", metadata={"description": "First local day"})
-    to = fields.Date(required=True, metadata={"description": "Last local day (included)"})
+    from_ = Day(required=True, data_key="from", metadata={"description": "First local day"})
+    to = Day(required=True, metadata={"description": "Last local day (included)"})
 
 
 class IntervalSchema(ApiSchema):
