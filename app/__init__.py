@@ -6,8 +6,9 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import extensions
 from app.config import CONFIGS, INSTANCE_DIR, config_from_environment
-from app.extensions import api, babel, db, limiter, login_manager, migrate
+from app.extensions import babel, db, limiter, login_manager, migrate
 from app.i18n import select_locale
 from app.schema_migrations import MIGRATE_OPTIONS
 
@@ -32,11 +33,13 @@ def create_app(config=None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
-    api.init_app(app)
+    # Through the module: importing app.api below rebinds the package's name `api`.
+    extensions.api.init_app(app)
 
-    from app import auth, cli, security_headers, transactions
+    from app import auth, cli, routing, security_headers, transactions
     from app.api import register_api
 
+    routing.init_app(app)
     # First registered, so it runs last: even the answer of a failed commit gets the headers.
     security_headers.init_app(app)
     transactions.init_app(app)

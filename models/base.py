@@ -21,6 +21,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# Ids are PostgreSQL `integer`s (int4): a larger number cannot name a row, and the database
+# refuses to compare a column with it. Addresses, bodies and cursors stop it before.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
 # JSONB where PostgreSQL has it, plain JSON text on SQLite.
 JSONDocument = sa.JSON().with_variant(JSONB(), "postgresql")
 

@@ -187,7 +187,7 @@ def book_series(
     space = managed_space(user, space_id)
     zone = space.residence.zone
     now = now or utcnow()
-    start_min, end_min = parse_clock(starts), parse_clock(ends)
+    start_min, end_min = _clock("starts", starts), _clock("ends", ends)
     day = now.astimezone(zone).date()
     day += timedelta(days=(weekday - day.weekday()) % 7)
     if until < day:
@@ -223,6 +223,13 @@ def book_series(
             db.session.add(booking)
     db.session.flush()
     return series, planned, conflicts
+
+
+def _clock(field: str, text: str) -> int:
+    try:
+        return parse_clock(text)
+    except ValueError:
+        raise field_error(field, "Hours are written HH:MM, from 00:00 to 24:00.") from None
 
 
 def send_booking_reminders(now: datetime | None = None) -> int:

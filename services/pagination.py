@@ -8,9 +8,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import BigInteger, Select, tuple_
 
 from models import db
+from models.base import INT32_MAX, INT32_MIN
 from services.errors import field_error
 
 DEFAULT_LIMIT = 20
@@ -80,4 +81,9 @@ def _typed(value, column):
         return float(value)
     if type(value) is not python_type:
         raise ValueError
+    narrow = python_type is int and not isinstance(column.type, BigInteger)
+    if narrow and not INT32_MIN <= value <= INT32_MAX:
+        raise ValueError  # beyond the column's type: the database would refuse it
+    if python_type is str and "\x00" in value:
+        raise ValueError  # PostgreSQL text cannot hold it
     return value

@@ -10,17 +10,15 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
-from app import create_app
 from app.extensions import limiter
 from models import db
-from tests import composition
+from tests.session_app import session_app
 from tests.world import World, build_world
 
 
 @pytest.fixture(scope="session")
 def app():
-    app = create_app("testing")
-    app.register_blueprint(composition.blp)
+    app = session_app()
     with app.app_context():
         with db.engine.begin() as connection:
             connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))

@@ -265,6 +265,14 @@ def test_weekly_series_all_or_nothing_or_skipping(client, world):
     assert all(b["series_id"] == made["series_id"] for b in made["bookings"])
 
 
+def test_weekly_series_refuses_an_hour_past_midnight(client, world):
+    url = f"/api/v1/spaces/{world.room.id}/booking-series"
+    body = {"weekday": 0, "starts": "22:00", "ends": "30:00", "until": "2000-01-01", "purpose": "x"}
+    answer = client.post(url, json=body, headers=world.headers("staff"))
+    assert answer.status_code == 422
+    assert list(answer.json["errors"]) == ["ends"]
+
+
 def test_daylight_saving_nights(client, world):
     """Clocks go forward on 28 March 2027 and back on 31 October 2027, at 02:00/03:00."""
     world.room.opening_hours = [OpeningHours(weekday=6, opens_min=0, closes_min=1440)]

@@ -5,6 +5,8 @@ from marshmallow import fields
 from app.schemas.common import (
     ApiSchema,
     AuthorSchema,
+    Day,
+    Moment,
     PageArgs,
     ResponseSchema,
     at_most,
@@ -19,10 +21,8 @@ from models import BookingStatus
 
 
 class BookingRequestSchema(ApiSchema):
-    starts_at = fields.AwareDateTime(
-        required=True, metadata={"example": "2026-12-12T14:00:00+01:00"}
-    )
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = Moment(required=True, metadata={"example": "2026-12-12T14:00:00+01:00"})
+    ends_at = Moment(required=True)
     purpose = text(200, required=True, metadata={"example": "Anniversaire de Lina"})
     people = fields.Integer(load_default=1, validate=between(1, 500))
 
@@ -77,7 +77,7 @@ class SeriesRequestSchema(ApiSchema):
     weekday = fields.Integer(required=True, validate=between(0, 6))
     starts = fields.String(required=True, validate=CLOCK, metadata={"example": "17:00"})
     ends = fields.String(required=True, validate=CLOCK, metadata={"example": "19:00"})
-    until = fields.Date(required=True)
+    until = Day(required=True)
     purpose = text(200, required=True, metadata={"example": "Aide aux devoirs"})
     people = fields.Integer(load_default=1, validate=between(1, 500))
     skip_conflicts = fields.Boolean(load_default=False)
@@ -86,7 +86,7 @@ class SeriesRequestSchema(ApiSchema):
 class SeriesSchema(ResponseSchema):
     series_id = fields.Integer()
     bookings = fields.List(fields.Nested(BookingSchema))
-    skipped_dates = fields.List(fields.Date())
+    skipped_dates = fields.List(Day())
 
 
 class CalendarFeedSchema(ResponseSchema):

@@ -1,4 +1,6 @@
-"""What schemas of every feature share: strictness, validators, pages, authors, photos."""
+"""What schemas of every feature share: strictness, validators, ids, pages, authors, photos."""
+
+from collections.abc import Mapping
 
 import marshmallow as ma
 from flask import url_for
@@ -7,7 +9,10 @@ from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from models.accounts import LOCALES
+from models.base import INT32_MAX
 from services.geojson import to_geojson
+
+NUL_MESSAGE = lazy_gettext("May not contain the NUL character (U+0000).")
 
 
 class ApiSchema(ma.Schema):
@@ -15,6 +20,32 @@ class ApiSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load(pass_collection=True)
+    def _refuse_nul_characters(self, data, **kwargs):
+        """PostgreSQL cannot store U+0000 in text: refuse it in any string of the input (query,
+        JSON or form), with the field it is in, before a field or a service sees it."""
+        errors = _nul_errors(data)
+        if errors:
+            raise ma.ValidationError(errors if isinstance(errors, dict) else {"_schema": errors})
+        return data
+
+
+def _nul_errors(value):
+    """The errors of the strings holding U+0000 in `value`, shaped like marshmallow's."""
+    if isinstance(value, str):
+        return [NUL_MESSAGE] if "\x00" in value else None
+    if isinstance(value, Mapping):
+        errors = {}
+        for key in value:
+            found = _nul_errors(key) or _nul_errors(value[key])
+            if found:
+                errors[key] = found
+        return errors or None
+    if isinstance(value, list | tuple):
+        errors = {index: found for index, item in enumerate(value) if (found := _nul_errors(item))}
+        return errors or None
+    return None
 
 
 class ResponseSchema(ma.Schema):
@@ -81,6 +112,35 @@ def between(minimum: int, maximum: int) -> validate.Range:
     return validate.Range(
         min=minimum, max=maximum, error=lazy_gettext("Must be between {min} and {max}.")
     )
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802 (used like a field class)
+    """The id of a row in a request: ids are PostgreSQL `integer`s, so a larger number is
+    refused here (422) rather than failing in the database."""
+    return fields.Integer(validate=between(1, INT32_MAX), **kwargs)
+
+
+# Dates and times a request may carry: beyond these, a time zone's offset in seconds (local
+# mean time before 1911 in Paris) or the ends of Python's calendar (years 1 and 9999) would
+# break the conversions to UTC and back.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEARS_MESSAGE = lazy_gettext("Must be between the years {first} and {last}.")
+
+
+class _WithinYears:
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ma.ValidationError(YEARS_MESSAGE.format(first=FIRST_YEAR, last=LAST_YEAR))
+        return value
+
+
+class Day(_WithinYears, fields.Date):
+    """A date, of the years FIRST_YEAR to LAST_YEAR."""
+
+
+class Moment(_WithinYears, fields.AwareDateTime):
+    """A date and time with its offset, of the years FIRST_YEAR to LAST_YEAR."""
 
 
 class GeoJSON(fields.Dict):

@@ -5,6 +5,7 @@ from marshmallow import fields
 from app.schemas.common import (
     ApiSchema,
     AuthorSchema,
+    Id,
     PageArgs,
     PhotoSchema,
     ResponseSchema,
@@ -22,7 +23,7 @@ CATEGORIES = sorted(set(OBJECT_CATEGORIES) | set(HELP_CATEGORIES))
 
 
 class ListingRequestSchema(ApiSchema):
-    residence_id = fields.Integer(required=True)
+    residence_id = Id(required=True)
     kind = fields.String(required=True, validate=one_of([k.value for k in ListingKind]))
     category = fields.String(required=True, validate=one_of(CATEGORIES))
     title = text(120, required=True, metadata={"example": "Perceuse Bosch"})
@@ -71,7 +72,7 @@ class ListingSearchArgs(PageArgs):
     )
     q = fields.String(validate=at_most(100), metadata={"description": "Words to find"})
     order = fields.String(load_default="recent", validate=one_of(["recent", "distance"]))
-    near_residence_id = fields.Integer(
+    near_residence_id = Id(
         metadata={"description": "Distances from this residence (default: my first one)."}
     )
 

@@ -5,6 +5,7 @@ from marshmallow import fields
 from app.schemas.common import (
     ApiSchema,
     AuthorSchema,
+    Day,
     PageArgs,
     ResponseSchema,
     at_most,
@@ -17,8 +18,8 @@ from models import LoanStatus
 
 
 class LoanRequestSchema(ApiSchema):
-    starts_on = fields.Date(required=True, metadata={"description": "First day (local)"})
-    due_on = fields.Date(required=True, metadata={"description": "Day of return, included"})
+    starts_on = Day(required=True, metadata={"description": "First day (local)"})
+    due_on = Day(required=True, metadata={"description": "Day of return, included"})
     message = fields.String(load_default="", validate=at_most(1000))
 
 

@@ -6,6 +6,8 @@ from app.schemas.common import (
     ApiSchema,
     AuthorSchema,
     GeoJSON,
+    Id,
+    Moment,
     PhotoSchema,
     ResponseSchema,
     at_most,
@@ -20,12 +22,12 @@ from models.news import MAX_POST_LENGTH, REACTIONS
 
 
 class PostRequestSchema(ApiSchema):
-    residence_id = fields.Integer(required=True)
+    residence_id = Id(required=True)
     kind = fields.String(required=True, validate=one_of([k.value for k in PostKind]))
     title = fields.String(validate=at_most(120))
     body = text(MAX_POST_LENGTH, required=True)
     scope = fields.String(load_default="residence", validate=one_of([s.value for s in PostScope]))
-    building_ids = fields.List(fields.Integer(), validate=validate.Length(max=50))
+    building_ids = fields.List(Id(), validate=validate.Length(max=50))
     radius_m = fields.Integer(
         validate=between(100, 5000),
         metadata={
@@ -39,19 +41,17 @@ class PostRequestSchema(ApiSchema):
     all_residences = fields.Boolean(
         metadata={"description": "area (staff): all the landlord's residences"}
     )
-    publish_at = fields.AwareDateTime(metadata={"description": "Staff: publish later"})
-    pinned_until = fields.AwareDateTime(
-        metadata={"description": "Staff: pin the announcement until then"}
-    )
-    starts_at = fields.AwareDateTime(metadata={"description": "Events"})
-    ends_at = fields.AwareDateTime()
+    publish_at = Moment(metadata={"description": "Staff: publish later"})
+    pinned_until = Moment(metadata={"description": "Staff: pin the announcement until then"})
+    starts_at = Moment(metadata={"description": "Events"})
+    ends_at = Moment()
     place = fields.String(validate=at_most(200))
-    space_id = fields.Integer()
+    space_id = Id()
     capacity = fields.Integer(validate=between(1, 10000))
     options = fields.List(
         fields.String(validate=at_most(100)), metadata={"description": "Polls: 2 to 10"}
     )
-    closes_at = fields.AwareDateTime()
+    closes_at = Moment()
     results_after_close = fields.Boolean(
         metadata={"description": "Polls: results only once closed"}
     )
@@ -131,7 +131,7 @@ class RsvpSchema(ApiSchema):
 
 
 class VoteSchema(ApiSchema):
-    option_id = fields.Integer(required=True)
+    option_id = Id(required=True)
 
 
 class ReachSchema(ResponseSchema):

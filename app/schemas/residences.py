@@ -5,6 +5,8 @@ from marshmallow import fields
 from app.schemas.common import (
     ApiSchema,
     GeoJSON,
+    Id,
+    Moment,
     PageArgs,
     ResponseSchema,
     between,
@@ -37,7 +39,7 @@ class ResidenceSummarySchema(ResponseSchema):
 
 
 class ResidenceRequestSchema(ApiSchema):
-    landlord_id = fields.Integer(metadata={"description": "Needed if you work for several."})
+    landlord_id = Id(metadata={"description": "Needed if you work for several."})
     name = text(200, required=True, metadata={"example": "Résidence Les Tilleuls"})
     address = text(300, required=True)
     time_zone = fields.String(load_default="Europe/Paris")
@@ -129,13 +131,12 @@ class MembershipSchema(ResponseSchema):
 
 
 class InviteCodeRequestSchema(ApiSchema):
-    building_id = fields.Integer(allow_none=True)
-    expires_at = fields.AwareDateTime(
+    building_id = Id(allow_none=True)
+    expires_at = Moment(
         allow_none=True,
         metadata={"description": "Defaults to 90 days from now (INVITE_CODE_DAYS)"},
     )
     never_expires = fields.Boolean(
-        load_only=True,
         load_default=False,
         metadata={"description": "Staff: a code that never expires (no `expires_at` then)"},
     )

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 
 from app.schemas.common import (
     ApiSchema,
+    Day,
     PhotoSchema,
     ResponseSchema,
     at_most,
@@ -37,8 +38,8 @@ class OpeningHoursSchema(ResponseSchema):
 
 
 class ClosureRequestSchema(ApiSchema):
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = Day(required=True)
+    ends_on = Day(required=True)
     reason = text(200, required=True, metadata={"example": "Travaux de peinture"})
 
 
@@ -101,8 +102,8 @@ class SpaceListSchema(ResponseSchema):
 
 
 class AvailabilityArgs(ApiSchema):
-    from_ = fields.Date(required=True, data_key="from", metadata={"description": "First local day"})
-    to = fields.Date(required=True, metadata={"description": "Last local day (included)"})
+    from_ = Day(required=True, data_key="from", metadata={"description": "First local day"})
+    to = Day(required=True, metadata={"description": "Last local day (included)"})
 
 
 class IntervalSchema(ResponseSchema):
