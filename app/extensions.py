@@ -21,6 +21,8 @@ class PalierApi(Api):
     so (see app/openapi.py)."""
 
     ERROR_SCHEMA = ProblemSchema
+    # No catch-all `default`: each operation lists the errors it answers (app/openapi.py).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error):
         return problem_from_http_exception(error)
@@ -43,9 +45,6 @@ class PalierApi(Api):
         for status in http.HTTPStatus:
             if status >= 400:
                 self.spec.components.response(status.name, problem_response(status), lazy=True)
-        self.spec.components.response(
-            "DEFAULT_ERROR", problem_response(http.HTTPStatus.INTERNAL_SERVER_ERROR), lazy=True
-        )
 
 
 WRITES = ("POST", "PATCH", "PUT", "DELETE")

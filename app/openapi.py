@@ -3,8 +3,8 @@
 - Each operation is named after its view (`accept_loan` -> `acceptLoan`).
 - Each operation lists the errors it can answer, all as application/problem+json: those that
   follow from its shape (401 without a token, 404 with an id in its path, 400/413/422 with a
-  body, 429 on writes, all limited per account) and those its view declares
-  (`@blp.errors(403, 409)`, 429 where an anonymous call is limited).
+  body, 429 on writes, all limited per account, 503 while the database is out of reach) and
+  those its view declares (`@blp.errors(403, 409)`, 429 where an anonymous call is limited).
 - A response schema (`ResponseSchema`) lists every field as required: marshmallow writes every
   field of an answer, null where `allow_none` says so, so none is ever missing.
 """
@@ -59,7 +59,8 @@ class ProblemResponses(BasePlugin):
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
-            statuses = set(operation.pop("x-problem-statuses", ()))
+            # 503: the database (or another service the answer needs) is briefly out of reach.
+            statuses = {503, *operation.pop("x-problem-statuses", ())}
             if operation.get("security") != []:
                 statuses.add(401)
                 if method in WRITES:  # every write is limited per account (app/extensions.py)
@@ -74,6 +75,21 @@ class ProblemResponses(BasePlugin):
 
 
 class ResponseConverter(OpenAPIConverter):
+    def field2nullable(self, field, ret) -> dict:
+        """A nullable reference as `anyOf: [$ref, null]`, the null written as a schema that only
+        null matches: OpenAPI 3.0's exact form, which every generator here reads as an
+        optional type (`Photo?`, `Photo | null`), unlike apispec's `anyOf` with an empty
+        object first or `allOf` beside `nullable`."""
+        if not field.allow_none:
+            return {}
+        ref = ret.pop("$ref", None)
+        if ref is None and len(ret.get("allOf", ())) == 1:
+            ref = ret.pop("allOf")[0]["$ref"]
+        if ref is None:
+            return {"nullable": True}
+        kind = ret.pop("type", "object")
+        return {"anyOf": [{"$ref": ref}, {"type": kind, "nullable": True, "enum": [None]}]}
+
     def schema2jsonschema(self, schema):
         jsonschema = super().schema2jsonschema(schema)
         if getattr(schema, "answers_every_field", False):

@@ -6,8 +6,8 @@ member of the test world, whose path ids are the world's real objects so that th
 bodies reach the services rather than stopping at 404. Each case runs inside the test's
 transaction (rolled back at the end), in an app context of its own as in production.
 
-The document lists most error statuses only as `default` today, so status codes are not
-checked against it (`status_code_conformance`) yet.
+Every status answered must be one the document lists for that operation
+(`status_code_conformance`): the document has no catch-all `default`.
 
 Bounded: PALIER_FUZZ_EXAMPLES cases per operation and caller (10 by default, derandomized so
 that the suite is repeatable); set it higher, e.g. 200, to search harder with fresh seeds.
@@ -19,7 +19,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.session_app import session_app
 from tests.world import FEED_SECRET, World
@@ -31,7 +34,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", session_app())
 schema.config.phases.update(phases=["examples", "fuzzing"])
 schema.config.generation.update(max_examples=EXAMPLES)
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
 def real_ids(world: World, path: str) -> dict:

@@ -26,11 +26,13 @@ blp = ApiBlueprint(
 @login_required
 @blp.arguments(ListingSearchArgs, location="query")
 @blp.response(200, ListingHitPageSchema)
+@blp.errors(404)
 def search_listings(args):
     """Search listings
 
     Listings in my reach (my building, my residence, and nearby ones shared with the
-    neighbourhood), newest or nearest first, with words to find in French.
+    neighbourhood), newest or nearest first, with words to find in French. 404 when
+    `near_residence_id` is not one of mine.
     """
     cursor, limit = args.pop("cursor", None), args.pop("limit")
     return listings.search_listings(signed_in_user(), args, cursor, limit)
@@ -40,11 +42,13 @@ def search_listings(args):
 @login_required
 @blp.arguments(ListingRequestSchema)
 @blp.response(201, ListingSchema)
+@blp.errors(404)
 def create_listing(data):
     """Create a listing
 
     Offer an object to lend or give, offer help or ask for it, in a residence I belong to,
-    for my building, my residence or the neighbourhood.
+    for my building, my residence or the neighbourhood (404 for a residence that is not
+    mine).
     """
     return listings.create_listing(signed_in_user(), data)
 

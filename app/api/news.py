@@ -45,7 +45,7 @@ def list_feed(args):
 @login_required
 @blp.arguments(PostRequestSchema)
 @blp.response(201, FeedItemSchema)
-@blp.errors(403)
+@blp.errors(403, 404)
 def publish_post(data):
     """Publish a post
 

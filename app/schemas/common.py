@@ -54,6 +54,16 @@ class ResponseSchema(ma.Schema):
 
     answers_every_field = True
 
+    @ma.post_dump
+    def _write_every_field(self, data, **kwargs):
+        # marshmallow leaves out a field whose attribute path meets nothing (a member without
+        # a building): a nullable field is then written as null, as the document promises.
+        for name, field in self.dump_fields.items():
+            key = field.data_key or name
+            if key not in data and field.allow_none:
+                data[key] = None
+        return data
+
 
 def enum_of(enum_class, **kwargs) -> fields.String:
     """A state or a kind in an answer, documented with every value it can take."""

@@ -21,12 +21,12 @@ class DeviceRequestSchema(ApiSchema):
 
 
 class DeviceSchema(ResponseSchema):
-    """A registered phone; its token is never sent back."""
+    """A registered phone; its token is never sent back (nor the language it told, which
+    the notifications do not follow: they are written in the member's language)."""
 
     id = fields.Integer()
     platform = fields.String(metadata={"enum": PLATFORMS})
     app_version = fields.String(allow_none=True)
-    locale = Language(allow_none=True)
     last_seen_at = fields.DateTime()
 
 

@@ -53,6 +53,13 @@ def breaking_changes(old: dict, new: dict) -> list[str]:
     return changes
 
 
+def nullable(schema: dict) -> bool:
+    """Whether a property may be null: `nullable`, or a null branch of its `anyOf`."""
+    return bool(schema.get("nullable")) or any(
+        branch.get("nullable") for branch in schema.get("anyOf", ())
+    )
+
+
 def _operations(document: dict) -> dict:
     return {
         (method.upper(), path): operation
@@ -102,9 +109,9 @@ def _schema_changes(kind: str, old: dict | None, new: dict | None) -> list[str]:
             continue
         if before.get("type") and spec.get("type") and before["type"] != spec["type"]:
             changes.append(f"field {field} changed type {before['type']} -> {spec['type']}")
-        if kind == "response" and spec.get("nullable") and not before.get("nullable"):
+        if kind == "response" and nullable(spec) and not nullable(before):
             changes.append(f"field {field} may now be null")
-        if kind == "request" and before.get("nullable") and not spec.get("nullable"):
+        if kind == "request" and nullable(before) and not nullable(spec):
             changes.append(f"field {field} no longer accepts null")
         lost = set(before.get("enum", [])) - set(spec.get("enum", before.get("enum", [])))
         if kind == "request" and lost:

@@ -63,7 +63,7 @@ def test_spectral_oas_rules_find_nothing(document_file):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("generator", ["kotlin", "swift5"])
+@pytest.mark.parametrize("generator", ["kotlin", "swift6"])
 def test_openapi_generator_builds_mobile_clients_without_a_warning(
     document_file, generator, tmp_path
 ):

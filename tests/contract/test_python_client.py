@@ -169,7 +169,7 @@ def test_a_phone_registers_for_notifications(generated, connect, world):
         ),
     )
     assert device.platform.value == "android"
-    assert device.app_version is None and device.locale is None
+    assert device.app_version is None and device.id > 0
 
 
 def test_a_conflict_and_invalid_input_arrive_as_problems_with_their_members(

@@ -112,6 +112,6 @@ export async function registerPhone(token: string, fcmToken: string): Promise<nu
     throw new Error(error.detail);
   }
   const version: string = data.app_version ?? "inconnue";
-  console.log(version, data.locale ?? "fr", data.last_seen_at);
+  console.log(version, data.platform, data.last_seen_at);
   return data.id;
 }
