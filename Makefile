@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_PACKAGES := libsqlite3-mod-spatialite
-# Java runs OpenAPI Generator (its jar comes in a PyPI wheel); Node.js 20 (on the machine) runs the
+# redis-server holds rate limits shared by processes in a test; Java runs OpenAPI Generator (its
+# jar comes in a PyPI wheel); Node.js 20 (on the machine) runs the
 # npm linters of the API document.
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib \
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib redis-server \
 	openjdk-17-jre-headless
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
