@@ -47,7 +47,7 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.before_request(_allow_photo_uploads)
     app.register_error_handler(ServiceError, problem_from_service_error)
-    app.register_blueprint(uploads.blp)
+    api.register_blueprint(uploads.blp)
 
 
 def _allow_photo_uploads():

@@ -200,7 +200,7 @@ class PhotoSchema(ResponseSchema):
     height = fields.Integer()
 
     def photo_url(self, photo):
-        return url_for("uploads.photo", filename=photo.filename)
+        return url_for("photos.get_photo", filename=photo.filename)
 
 
 class PhotoUploadSchema(ApiSchema):

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -34,6 +35,8 @@ def generated(document_file, tmp_path_factory):
             str(folder / PACKAGE),
             "--meta",
             "none",
+            "--config",
+            str(Path(__file__).with_name("python-client.yaml")),
             "--fail-on-warning",
         ],
         capture_output=True,
@@ -134,6 +137,10 @@ def test_a_listing_with_a_photo_is_lent_then_a_room_is_booked(generated, connect
         body=upload(photo=file_type(payload=io.BytesIO(png_bytes()), file_name="scie.png")),
     )
     assert photo.width == 40 and photo.url.endswith(".png")
+    served = operation(generated, "photos", "get_photo").sync(
+        filename=photo.url.rsplit("/", 1)[1], client=neighbour
+    )
+    assert served.payload.read().startswith(b"\x89PNG")
 
     first = today() + timedelta(days=2)
     loan = operation(generated, "loans", "request_loan").sync(
