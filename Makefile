@@ -7,9 +7,10 @@ BIN := $(VENV)/bin
 RUN_PACKAGES := libsqlite3-mod-spatialite
 # redis-server holds rate limits shared by processes in a test; Java runs OpenAPI Generator (its
 # jar comes in a PyPI wheel); Node.js 20 (on the machine) runs the
-# npm linters of the API document.
+# npm linters of the API document; nginx, openssl and systemd (systemd-analyze, libseccomp) check
+# the deployment files of deploy/ (tests/test_deploy.py).
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib redis-server \
-	openjdk-17-jre-headless
+	openjdk-17-jre-headless nginx openssl systemd libseccomp2
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
