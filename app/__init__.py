@@ -59,6 +59,11 @@ def _configure_database(app: Flask) -> None:
         os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options["module"] = sqlite_with_extensions
+    else:
+        # After a database restart the pool's connections are dead: test each one as it is
+        # taken (one round trip) and replace it, rather than fail the request or job that
+        # drew it.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     db.init_app(app)
     if uri.startswith("sqlite"):
         with app.app_context():

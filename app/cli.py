@@ -40,7 +40,7 @@ def dispatch_command():
 
 @palier.command("scheduler")
 def scheduler_command():
-    """Run the background jobs (one such process per deployment; see app/scheduler.py)."""
+    """Run the background jobs (one leads at a time, others stand by; see app/scheduler.py)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     run_scheduler(current_app._get_current_object())
 

@@ -1,11 +1,16 @@
 """The scheduler's jobs: each runs one service function inside the app, and is idempotent.
 
-They are module-level functions so that APScheduler's database job store can name them.
+They are module-level functions so that APScheduler's database job store can name them. A run
+that loses the database (a restart, a dropped connection) logs and returns: the job stays
+scheduled, its unit of work was rolled back, and the engine replaces its dead connections
+(`pool_pre_ping`, app/__init__.py), so the next run works once the database is back.
 """
 
 import logging
 
+import psycopg
 from flask import Flask
+from sqlalchemy.exc import DBAPIError
 
 from app.transactions import unit_of_work
 from models import db
@@ -25,12 +30,25 @@ def bind(app: Flask) -> None:
     _sender = sender_from_config(app.config)
 
 
+def is_connection_error(error: BaseException) -> bool:
+    """Whether the database could not be reached or dropped the connection (psycopg directly,
+    or wrapped by SQLAlchemy), as opposed to a refusal or a bug."""
+    lost = (psycopg.OperationalError, psycopg.InterfaceError)
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or isinstance(error.orig, lost)
+    return isinstance(error, lost)
+
+
 def _run(name: str, work) -> None:
     with _app.app_context():
         try:
             with unit_of_work():
                 result = work()
             log.info("job %s ran: %s", name, result)
+        except Exception as error:
+            if not is_connection_error(error):
+                raise  # a bug: APScheduler logs it with its traceback and keeps the job
+            log.warning("job %s could not reach the database, runs again later: %s", name, error)
         finally:
             db.session.remove()
 

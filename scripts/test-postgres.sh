@@ -8,7 +8,8 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   exec "$@"
 fi
 
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# Exported: tests/test_scheduler.py restarts the cluster with its pg_ctl.
+export PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 data_dir=$(mktemp -d /tmp/palier-pg.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 

@@ -1,8 +1,13 @@
-"""Two scheduler processes against one PostgreSQL: one leads, the other stands by and takes
-over when the leader dies; a scheduler that loses its lock connection stops."""
+"""Scheduler processes against one PostgreSQL: one leads, the other stands by and takes over
+when the leader dies or is stopped; a scheduler that loses the database, or its lock, stops its
+jobs and contends again; jobs that lose the database log and return."""
 
+import json
+import logging
 import os
+import pwd
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -12,13 +17,30 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from app import jobs
+from app.scheduler import LOCK_KEY, Backoff
+from app.transactions import unit_of_work
+from models import Device, Notification, NotificationStatus, User, db
+from notifications import outbox
 
 ROOT = Path(__file__).resolve().parent.parent
+LEADS = "scheduler has the lead ("  # not "another scheduler has the lead: standing by"
 pytestmark = pytest.mark.commits
+
+# `flask palier scheduler`, with firebase-admin's FCM address pointed at the fake server first
+# (a class attribute, read once per Firebase app; tests/conftest.py does the same in-process).
+WITH_FAKE_FCM = (
+    "import sys; from firebase_admin import messaging; "
+    "messaging._MessagingService.FCM_URL = sys.argv.pop(1) + '/v1/projects/{0}/messages:send'; "
+    "from flask.cli import main; main()"
+)
 
 
 class Scheduler:
-    def __init__(self, app):
+    def __init__(self, app, fcm=None):
         env = {
             **os.environ,
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -26,12 +48,13 @@ class Scheduler:
             "PALIER_CONFIG": "development",
             "SCHEDULER_DISPATCH_SECONDS": "1",
         }
+        command = [sys.executable, "-m", "flask", "palier", "scheduler"]
+        if fcm is not None:
+            # The real FcmSender, against the fake server: every delivery is counted there.
+            env["FIREBASE_CREDENTIALS"] = json.dumps(fcm.service_account())
+            command = [sys.executable, "-c", WITH_FAKE_FCM, fcm.url, "palier", "scheduler"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "palier", "scheduler"],
-            cwd=ROOT,
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
+            command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
         )
         self.lines: list[tuple[float, str]] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -41,25 +64,27 @@ class Scheduler:
         for line in self.process.stderr:
             self.lines.append((time.monotonic(), line))
 
-    def wait_for(self, text: str, timeout: float = 20) -> float:
+    def wait_for(self, text: str, timeout: float = 20, since: float = 0.0) -> float:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for at, line in list(self.lines):
-                if text in line:
+                if at >= since and text in line:
                     return at
             time.sleep(0.05)
-        raise AssertionError(f"no {text!r} in {''.join(seen for _, seen in self.lines)[-2000:]}")
+        raise AssertionError(f"no {text!r} in {self.log()[-3000:]}")
+
+    def seen(self, text: str, since: float = 0.0) -> list[float]:
+        return [at for at, line in list(self.lines) if at >= since and text in line]
 
     def runs(self, since: float = 0.0) -> int:
-        return sum(
-            1
-            for at, line in list(self.lines)
-            if at >= since and "job dispatch_notifications ran" in line
-        )
+        return len(self.seen("job dispatch_notifications ran", since))
 
     def lock_pid(self) -> int:
-        line = next(text for _, text in self.lines if "lock connection pid" in text)
+        line = [text for _, text in self.lines if "lock connection pid" in text][-1]
         return int(re.search(r"pid (\d+)", line).group(1))
+
+    def log(self) -> str:
+        return "".join(line for _, line in list(self.lines))
 
     def stop(self):
         if self.process.poll() is None:
@@ -69,11 +94,47 @@ class Scheduler:
         self.process.stderr.close()
 
 
-def test_one_leader_a_standby_that_takes_over_and_a_leader_that_loses_its_lock_stops(app):
+def plain_url(app) -> str:
+    return app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
+
+
+def restart_database(app, down_seconds: float = 0) -> float:
+    """`pg_ctl restart -m fast` on the test cluster, as its owner (or stop, wait, start); returns
+    when it accepts connections again, by the monotonic clock."""
+    with psycopg.connect(plain_url(app), autocommit=True) as connection:
+        data_dir = connection.execute("SHOW data_directory").fetchone()[0]
+    pg_ctl = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")) / "pg_ctl"
+    owner = pwd.getpwuid(os.stat(data_dir).st_uid).pw_name
+    as_owner = ["runuser", "-u", owner, "--"] if os.geteuid() == 0 and owner != "root" else []
+
+    # The server's command line (port, socket folder...): `restart` reuses it, `start` needs it.
+    options = shlex.join(shlex.split((Path(data_dir) / "postmaster.opts").read_text())[1:])
+
+    def pg_ctl_(action: str, *more: str) -> None:
+        log_file = Path(data_dir) / "server.log"
+        subprocess.run(
+            [*as_owner, pg_ctl, action, "-D", data_dir, "-l", log_file, "-w", *more],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    if down_seconds:
+        pg_ctl_("stop", "-m", "fast")
+        time.sleep(down_seconds)
+        pg_ctl_("start", "-o", options)
+    else:
+        pg_ctl_("restart", "-m", "fast")
+    return time.monotonic()
+
+
+def test_one_leader_a_standby_that_takes_over_and_a_leader_that_loses_its_lock_contends_again(
+    app,
+):
     leader = Scheduler(app)
     spare = None
     try:
-        leader.wait_for("has the lead")
+        leader.wait_for(LEADS)
         spare = Scheduler(app)
         spare.wait_for("standing by")
         window_start = time.monotonic()
@@ -84,19 +145,153 @@ def test_one_leader_a_standby_that_takes_over_and_a_leader_that_loses_its_lock_s
 
         leader.process.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
-        took_over = spare.wait_for("has the lead")
+        took_over = spare.wait_for(LEADS)
         first_run = spare.wait_for("job dispatch_notifications ran")
         assert took_over - killed_at < 10 and first_run - killed_at < 12
 
-        # The new leader loses its lock connection: it must stop, not go on alone.
-        url = app.config["SQLALCHEMY_DATABASE_URI"].replace(
-            "postgresql+psycopg://", "postgresql://"
-        )
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute("SELECT pg_terminate_backend(%s)", (spare.lock_pid(),))
-        assert spare.process.wait(timeout=15) != 0
-        spare.wait_for("lost the lock connection")
+        # The new leader loses its lock connection, and someone else takes the lock at once
+        # (pg_advisory_lock waits for the killed backend to let it go): the spare must stop
+        # its jobs and stand by, not go on alone, nor exit.
+        with psycopg.connect(plain_url(app), autocommit=True) as holder:
+            holder.execute(
+                "SELECT pg_terminate_backend(%s), pg_advisory_lock(%s)",
+                (spare.lock_pid(), LOCK_KEY),
+            )
+            lost = spare.wait_for("lost the lock connection", timeout=10)
+            spare.wait_for("standing by", since=lost)
+            time.sleep(3)
+            assert spare.runs(since=lost + 1) == 0  # a run in flight may just end
+            released_at = time.monotonic()
+        spare.wait_for(LEADS, since=released_at, timeout=10)
+        spare.wait_for("job dispatch_notifications ran", since=released_at, timeout=10)
+        assert spare.process.poll() is None
     finally:
         leader.stop()
         if spare is not None:
             spare.stop()
+
+
+def test_sigterm_releases_the_lock_at_once_and_exits_0_and_the_standby_takes_over(app):
+    leader = Scheduler(app)
+    spare = None
+    try:
+        leader.wait_for(LEADS)
+        spare = Scheduler(app)
+        spare.wait_for("standing by")
+        leader.wait_for("job dispatch_notifications ran")
+
+        leader.process.send_signal(signal.SIGTERM)
+        stopped_at = time.monotonic()
+        assert leader.process.wait(timeout=10) == 0
+        assert "scheduler stopped: the lock is released" in leader.log()
+        took_over = spare.wait_for(LEADS, timeout=10)
+        assert took_over - stopped_at < 5  # the standby asks every 2 s
+        spare.wait_for("job dispatch_notifications ran", since=took_over)
+
+        spare.process.send_signal(signal.SIGINT)  # Ctrl-C too
+        assert spare.process.wait(timeout=10) == 0
+    finally:
+        leader.stop()
+        if spare is not None:
+            spare.stop()
+
+
+@pytest.mark.parametrize("down_seconds", [0, 8], ids=["restart", "down 8 s"])
+def test_after_a_database_restart_jobs_resume_and_an_alert_is_delivered_exactly_once(
+    app, fcm, down_seconds
+):
+    with unit_of_work():
+        user = User(email="restart@test.palier", display_name="Restart", password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Device(user_id=user.id, token="phone-restart", platform="android"))
+    schedulers = [Scheduler(app, fcm)]
+    try:
+        schedulers[0].wait_for(LEADS)
+        schedulers.append(Scheduler(app, fcm))
+        schedulers[1].wait_for("standing by")
+        schedulers[0].wait_for("job dispatch_notifications ran")
+
+        restarted_at = time.monotonic()
+        back_at = restart_database(app, down_seconds)
+        with unit_of_work():
+            user = db.session.scalar(select(User).where(User.email == "restart@test.palier"))
+            outbox.enqueue(
+                [user],
+                "alert",
+                {"title": "Eau coupée"},
+                key="alert:restart",
+                link="palier://posts/1",
+                urgent=True,
+            )
+        deadline = back_at + 60
+        while not fcm.to("phone-restart") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        delivered_at = time.monotonic()
+        logs = "\n".join(s.log()[-3000:] for s in schedulers)
+        assert fcm.to("phone-restart"), f"not delivered within 60 s:\n{logs}"
+        time.sleep(3)  # time enough for a second copy, were one to come
+        assert len(fcm.to("phone-restart")) == 1
+        assert all(s.process.poll() is None for s in schedulers), logs
+
+        # Exactly one of them leads again; the other one stands by.
+        leads = [s for s in schedulers if s.seen(LEADS, since=restarted_at)]
+        assert len(leads) == 1, logs
+        first_run = min(
+            at for s in schedulers for at in s.seen("job dispatch_notifications ran", since=back_at)
+        )
+        db.session.remove()
+        sent = db.session.scalar(
+            select(Notification.status).where(Notification.idempotency_key.like("alert:restart:%"))
+        )
+        assert sent == NotificationStatus.SENT
+        print(
+            f"\nrecovery: database away {back_at - restarted_at:.1f} s; back -> first "
+            f"job run {first_run - back_at:.1f} s, alert delivered {delivered_at - back_at:.1f} s"
+        )
+    finally:
+        for scheduler in schedulers:
+            scheduler.stop()
+
+
+def test_a_job_that_loses_the_database_logs_and_returns(app, caplog):
+    jobs.bind(app)
+
+    def lose_the_connection():
+        db.session.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    with caplog.at_level(logging.WARNING, logger="palier.jobs"):
+        jobs._run("lose_the_connection", lose_the_connection)  # does not raise
+    assert "job lose_the_connection could not reach the database" in caplog.text
+
+    answers = []
+    jobs._run("next_one", lambda: answers.append(db.session.scalar(sa.text("SELECT 1"))))
+    assert answers == [1]
+
+
+def test_a_job_after_a_database_restart_draws_a_live_connection(app):
+    """The pool's connections died with the server: the next job must not draw a dead one."""
+    jobs.bind(app)
+    jobs._run("fill_the_pool", lambda: db.session.scalar(sa.text("SELECT 1")))
+    with psycopg.connect(plain_url(app), autocommit=True) as connection:
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+            "datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        while connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        ).fetchone()[0]:
+            time.sleep(0.05)
+
+    answers = []
+    jobs._run("after_restart", lambda: answers.append(db.session.scalar(sa.text("SELECT 1"))))
+    assert answers == [1]
+
+
+def test_backoff_doubles_from_one_second_to_thirty_and_starts_again_on_success():
+    backoff = Backoff()
+    assert [backoff.next() for _ in range(7)] == [1, 2, 4, 8, 16, 30, 30]
+    backoff.reset()
+    assert backoff.next() == 1
