@@ -31,19 +31,21 @@ def create_app(config=None) -> Flask:
     _configure_database(app)
     migrate.init_app(app, db, **MIGRATE_OPTIONS)
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    # Through the module: importing app.api below rebinds the package's name `api`.
-    extensions.api.init_app(app)
-
-    from app import auth, cli, routing, security_headers, transactions
+    from app import auth, cli, outages, routing, security_headers, transactions
     from app.api import register_api
+
+    login_manager.init_app(app)
+    # Before the limiter: the caller is loaded before any limit is counted (app/auth.py).
+    auth.init_app(app)
+    limiter.init_app(app)
+    # Through the module: importing app.api above rebinds the package's name `api`.
+    extensions.api.init_app(app)
 
     routing.init_app(app)
     # First registered, so it runs last: even the answer of a failed commit gets the headers.
     security_headers.init_app(app)
     transactions.init_app(app)
-    auth.init_app(app)
+    outages.init_app(app)
     register_api(app)
     cli.init_app(app)
     return app
@@ -57,13 +59,10 @@ def _configure_database(app: Flask) -> None:
         INSTANCE_DIR.mkdir(exist_ok=True)
         # GeoAlchemy2 reads this; Debian's libsqlite3-mod-spatialite is found by name.
         os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        # A copy: the configuration class's dict is shared by every app built from it.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         options["module"] = sqlite_with_extensions
-    else:
-        # After a database restart the pool's connections are dead: test each one as it is
-        # taken (one round trip) and replace it, rather than fail the request or job that
-        # drew it.
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     if uri.startswith("sqlite"):
         with app.app_context():

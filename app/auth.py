@@ -8,7 +8,7 @@ user loader, which Flask-Login requires, loads nobody. The console, when it come
 own cookie sign-in for its own pages.
 """
 
-from flask import Flask, Request, g
+from flask import Flask, Request, g, request
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
@@ -32,10 +32,25 @@ class ApiRequest(Request):
 
 
 def init_app(app: Flask) -> None:
+    """Called before the rate limiter's `init_app`, so that `_load_caller` runs before it."""
     app.request_class = ApiRequest
     login_manager.request_loader(_user_from_bearer_token)
     login_manager.user_loader(_user_from_session)
     login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_load_caller)
+
+
+def _load_caller() -> None:
+    """Look the bearer token up first, before the rate limits count anything.
+
+    When the database is down, the lookup fails here and the request answers 503
+    (app/outages.py). Inside Flask-Limiter's check, which reads the caller for per-account
+    limits, the failure would be taken for its storage (Redis) failing: it would switch to
+    counting in memory and report a Redis outage. And once the caller is loaded, the answer's
+    language can follow the member's setting without a query (app/i18n.py).
+    """
+    if request.path.startswith(API_PREFIX):
+        current_user._get_current_object()
 
 
 def signed_in_user() -> User:

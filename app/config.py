@@ -3,6 +3,9 @@
 import os
 from pathlib import Path
 
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 # Published in this repository: good for a laptop and the tests, never for a server.
@@ -36,6 +39,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'palier.sqlite'}")
     )
+    # Each pooled connection is tested (a `SELECT 1`) before it serves a request: after a
+    # database restart the app serves again at once, instead of failing once per stale
+    # connection (app/outages.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
     FIREBASE_CREDENTIALS = os.environ.get("FIREBASE_CREDENTIALS")
     # Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted.
@@ -52,8 +59,19 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # If Redis is unreachable, keep limiting in memory rather than failing sign-ins.
+    # If Redis is unreachable, keep limiting in memory rather than failing sign-ins: each
+    # worker counts on its own until Redis answers again (app/extensions.py, SharedLimiter).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {
+        # Redis errors come as limits' StorageError, which SharedLimiter tells from others.
+        "wrap_exceptions": True,
+        # A Redis that hangs (frozen, cut off) costs a request at most two half-second waits,
+        # then memory takes over; redis-py would otherwise wait forever, and retry three
+        # times with backoffs of up to seconds.
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        "retry": Retry(NoBackoff(), 1),
+    }
     LOGIN_RATE_LIMIT_PER_IP = "20 per minute"
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "5 per minute"
     REGISTER_RATE_LIMIT_PER_IP = "10 per hour"

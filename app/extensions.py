@@ -1,6 +1,8 @@
 """Flask extensions, created here once and bound to the app in `create_app`."""
 
 import http
+import logging
+import threading
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -9,6 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_smorest import Api
+from limits.errors import StorageError
 
 from app.openapi import PalierMarshmallowPlugin, ProblemResponses, problem_response
 from app.problems import ProblemSchema, problem_from_http_exception
@@ -62,9 +65,79 @@ def _not_an_account_write() -> bool:
     return not request.path.startswith("/api/") or not current_user.is_authenticated
 
 
+log = logging.getLogger(__name__)
+
+
+class SharedLimiter(Limiter):
+    """Flask-Limiter with Redis, falling back to each worker's memory while Redis is down, in
+    every thread, and saying so once per outage.
+
+    Flask-Limiter (4.1) falls back to memory only in the thread that finds Redis gone first:
+    when it catches an error with the fallback already on, it re-raises it, so a thread whose
+    call to Redis was under way at that moment answered 500, a correct sign-in included. Here
+    such a request is counted in memory like the others. Its after-request hook, which reads
+    the window for the X-RateLimit headers, has the same race: `_read_window_for_headers`
+    reads it first (and leaves the headers of a 503 alone). Only Redis errors are absorbed
+    (limits' StorageError: `wrap_exceptions` in RATELIMIT_STORAGE_OPTIONS); any other error
+    goes on. Flask-Limiter's own warning goes to a logger that nothing shows (it has a
+    NullHandler); this one is logged when Redis fails and when it answers again.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._outage_lock = threading.Lock()
+        self._outage_reported = False
+
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        # Registered after Flask-Limiter's header hook, so it runs before it.
+        app.after_request(self._read_window_for_headers)
+
+    def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
+        try:
+            super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+        except StorageError:
+            if not (self._in_memory_fallback_enabled and self._storage_dead):
+                raise
+            # Another thread switched to memory while this one waited on Redis.
+            self.context.seen_limits.clear()
+            super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+        finally:
+            self._report_storage_state()
+
+    def _read_window_for_headers(self, response):
+        if response.status_code == 503 and "Retry-After" in response.headers:
+            # An outage's answer (app/outages.py): no limit decided it, and Flask-Limiter
+            # would replace its Retry-After with the end of the limit's window.
+            self.context.view_rate_limit = None
+            return response
+        limit = self.current_limit
+        if limit is not None and self._headers_enabled:
+            try:
+                limit.window  # noqa: B018 (read now, kept for the headers)
+            except StorageError:
+                if not self._in_memory_fallback_enabled:
+                    raise
+                self._storage_dead = True  # the headers are read from memory then
+                self._report_storage_state()
+        return response
+
+    def _report_storage_state(self) -> None:
+        with self._outage_lock:
+            if self._storage_dead and not self._outage_reported:
+                self._outage_reported = True
+                log.warning(
+                    "Rate-limit storage (Redis) unreachable: limits are counted in this "
+                    "worker's memory until it answers again"
+                )
+            elif not self._storage_dead and self._outage_reported:
+                self._outage_reported = False
+                log.warning("Rate-limit storage (Redis) answers again: limits are shared again")
+
+
 api = PalierApi()
 babel = Babel()
-limiter = Limiter(
+limiter = SharedLimiter(
     key_func=get_remote_address,
     application_limits=[
         # Every write of the API (POST, PATCH, PUT, DELETE), per account, whatever the endpoint:

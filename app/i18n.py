@@ -1,7 +1,13 @@
-"""The caller's language: Accept-Language first, then the member's own setting, else French."""
+"""The caller's language: Accept-Language first, then the member's own setting, else French.
 
-from flask import has_request_context, request
-from flask_login import current_user
+The member's setting is read only from a caller already loaded, as loaded: choosing the language
+of an answer never queries the database, which may be the very thing that failed (an error
+answer while PostgreSQL is down, app/outages.py). API requests load their caller before
+anything else (app/auth.py), so a member's setting is known whenever the database answered.
+"""
+
+import sqlalchemy as sa
+from flask import g, has_request_context, request
 
 from models.accounts import LOCALES
 
@@ -12,8 +18,11 @@ def select_locale() -> str:
     preferred = request.accept_languages.best_match(LOCALES)
     if preferred:
         return preferred
-    if current_user and current_user.is_authenticated:
-        return current_user.locale
+    # Flask-Login's cache of the caller: `current_user` would look them up when absent.
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated:
+        # The loaded value only: an expired attribute (after a rollback) would be queried.
+        return sa.inspect(user).dict.get("locale") or "fr"
     return "fr"
 
 

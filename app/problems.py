@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
+# What a 503 asks the client to wait before trying again (a database restart takes seconds).
+RETRY_AFTER_SECONDS = 5
+
 # Titles and default details of the HTTP statuses the API answers with.
 TITLES = {
     400: lazy_gettext("Bad request"),
@@ -113,6 +116,11 @@ def problem(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def service_unavailable():
+    """503: a service the API depends on (the database) cannot be reached for now."""
+    return problem(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def problem_from_service_error(error: ServiceError):

@@ -10,9 +10,10 @@ import logging
 from contextlib import contextmanager
 
 from flask import Flask, Response
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.problems import problem
+from app.outages import database_unreachable
+from app.problems import problem, service_unavailable
 from models import db
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,7 @@ def _commit_or_roll_back(response: Response) -> Response:
         db.session.rollback()
         log.exception("The request's changes could not be committed")
         # The database went away (or refused) at the very end: nothing was written.
-        unavailable = isinstance(error, DBAPIError) and error.connection_invalidated
-        return problem(503, headers={"Retry-After": "5"}) if unavailable else problem(500)
+        return service_unavailable() if database_unreachable(error) else problem(500)
     return response
 
 

@@ -114,3 +114,24 @@ def test_token_limits_must_be_positive():
     broken = type("Broken", (TestingConfig,), {"TOKEN_IDLE_DAYS": 0})
     with pytest.raises(ConfigurationError, match="TOKEN_IDLE_DAYS"):
         broken.check()
+
+
+def test_both_databases_test_a_pooled_connection_before_lending_it(tmp_path):
+    """After a database restart the app serves again at once (app/outages.py): the engine
+    pings a pooled connection before a request uses it, on SQLite as on PostgreSQL; and the
+    SQLite driver option stays with the embedded database's app. In a process of its own: the
+    extensions are bound to one app at a time."""
+    script = (
+        "from app import create_app\n"
+        "from app.config import DevelopmentConfig, TestingConfig\n"
+        f"uri = 'sqlite:///{tmp_path / 'embedded.sqlite'}'\n"
+        "embedded = type('Embedded', (DevelopmentConfig,), {'SQLALCHEMY_DATABASE_URI': uri})\n"
+        "for config in (embedded, TestingConfig, embedded):\n"
+        "    options = create_app(config).config['SQLALCHEMY_ENGINE_OPTIONS']\n"
+        "    print(options.get('pool_pre_ping'), 'module' in options)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["True True", "True False", "True True"]

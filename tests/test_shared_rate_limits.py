@@ -7,59 +7,31 @@ to), each server would see three attempts and let all six through.
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from app.transactions import unit_of_work
 from models import User, db
 from services import accounts
+from tests.servers import ROOT, free_port, start_redis, wait_until_listening
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.commits
-NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 GUNICORN = (sys.executable, "-m", "gunicorn", "--workers", "2")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read().decode()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port}")
 
 
 @pytest.fixture
 def redis_url():
     port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", *NO_PERSISTENCE],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server = start_redis(port)
     try:
-        wait_until_listening(port, server)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         server.terminate()
         server.wait(timeout=10)
-        server.stderr.close()
 
 
 @pytest.fixture
