@@ -91,6 +91,9 @@ def issue_token(user: User, device_name: str) -> str:
     """Create the device's bearer token, replacing the one that device had before."""
     device_name = device_name.strip()
     now = utcnow()
+    # Sign-ins of one member wait for one another: two at once from the same device would
+    # each find no live token and both add one, against the unique index of live devices.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     previous = db.session.scalars(
         select(ApiToken).where(
             ApiToken.user_id == user.id,

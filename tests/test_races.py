@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from models import (
+    ApiToken,
     Booking,
     BookingStatus,
     Device,
@@ -252,3 +253,20 @@ def test_a_dispatcher_killed_mid_run_resends_only_the_batch_in_flight(app, fcm):
         )
         == 1500
     )
+
+
+def test_signing_in_from_one_phone_five_times_at_once_leaves_one_live_token(app, client):
+    """A phone that retries its sign-in: every attempt succeeds, and only the last token
+    lives (the unique index of live devices used to turn the race into 500s)."""
+    world = build_world()
+    email = world.users["resident"].email
+    body = {"email": email, "password": PASSWORD, "device_name": "Pixel 7"}
+    answers = run_together([lambda: client.post("/api/v1/auth/login", json=body) for _ in range(5)])
+    assert [a.status_code for a in answers] == [200] * 5
+    db.session.expire_all()
+    live = db.session.scalar(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.device_name == "Pixel 7", ApiToken.revoked_at.is_(None))
+    )
+    assert live == 1

@@ -267,4 +267,5 @@ def build_world() -> World:
         title="Ascenseur",
         body="Remplacement lundi.",
     )
+    db.session.commit()  # the world is one unit of work, as the demo loader is
     return world
