@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 
+from app.scheduler_metrics import METRICS
 from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
@@ -25,18 +26,23 @@ def bind(app: Flask) -> None:
     _sender = sender_from_config(app.config)
 
 
-def _run(name: str, work) -> None:
+def _run(name: str, work):
     with _app.app_context():
         try:
             with unit_of_work():
                 result = work()
-            log.info("job %s ran: %s", name, result)
+        except BaseException:
+            METRICS.job_ran(name, ok=False)
+            raise
         finally:
             db.session.remove()
+    METRICS.job_ran(name, ok=True)
+    log.info("job %s ran: %s", name, result)
+    return result
 
 
 def dispatch_notifications() -> None:
-    _run("dispatch_notifications", lambda: dispatcher.dispatch(_sender))
+    METRICS.dispatched(_run("dispatch_notifications", lambda: dispatcher.dispatch(_sender)))
 
 
 def remind_and_mark_loans() -> None:

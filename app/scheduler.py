@@ -3,7 +3,8 @@
 On PostgreSQL it first takes an advisory lock on a connection of its own. A second copy,
 started by mistake or as a spare, stands by and takes over within seconds when the first
 dies (PostgreSQL frees the lock with its connection). A scheduler that loses its lock
-connection stops at once: another one may already have the lead.
+connection stops at once: another one may already have the lead. With SCHEDULER_METRICS_PORT,
+each copy serves its own metrics (whether it leads, its jobs' last runs: app/scheduler_metrics.py).
 """
 
 import logging
@@ -15,7 +16,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from app import jobs
+from app import jobs, scheduler_metrics
+from app.scheduler_metrics import METRICS
 
 log = logging.getLogger("palier.scheduler")
 
@@ -27,7 +29,18 @@ LOCK_CHECK_SECONDS = 2
 def run_scheduler(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     jobs.bind(app)
+    if app.config["SCHEDULER_METRICS_PORT"]:
+        # Before the lock: a spare says it stands by.
+        scheduler_metrics.serve(
+            app.config["SCHEDULER_METRICS_PORT"], app.config["SCHEDULER_METRICS_ADDRESS"]
+        )
+        log.info(
+            "scheduler metrics on %s:%s",
+            app.config["SCHEDULER_METRICS_ADDRESS"],
+            app.config["SCHEDULER_METRICS_PORT"],
+        )
     lock = None if url.startswith("sqlite") else _take_the_lead(url)
+    METRICS.set_leader(True)
     scheduler = BlockingScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=url, tablename="scheduler_jobs")},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
@@ -72,5 +85,6 @@ def _check_lock(connection: psycopg.Connection, scheduler: BlockingScheduler) ->
         connection.execute("SELECT 1")
     except psycopg.Error:
         log.error("lost the lock connection: stopping, another scheduler may lead now")
+        METRICS.set_leader(False)
         connection.close()
         scheduler.shutdown(wait=False)
