@@ -3,10 +3,11 @@
 import os
 
 from flask import Flask
+from flask.logging import default_handler
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import extensions
+from app import error_reporting, extensions, logs
 from app.config import CONFIGS, INSTANCE_DIR, config_from_environment
 from app.extensions import babel, db, limiter, login_manager, migrate
 from app.i18n import select_locale
@@ -25,13 +26,26 @@ def create_app(config=None) -> Flask:
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config_object)
+    # Once, before anything logs: the web workers and every command (the scheduler's too).
+    logs.configure_logging(app.config)
+    app.logger.removeHandler(default_handler)
+    error_reporting.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 
     _configure_database(app)
     migrate.init_app(app, db, **MIGRATE_OPTIONS)
     babel.init_app(app, locale_selector=select_locale)
-    from app import auth, cli, outages, routing, security_headers, transactions
+    from app import (
+        auth,
+        cli,
+        health,
+        metrics,
+        outages,
+        routing,
+        security_headers,
+        transactions,
+    )
     from app.api import register_api
 
     login_manager.init_app(app)
@@ -42,27 +56,35 @@ def create_app(config=None) -> Flask:
     extensions.api.init_app(app)
 
     routing.init_app(app)
-    # First registered, so it runs last: even the answer of a failed commit gets the headers.
+    # Their after_request hooks run in the reverse order of registration. The request log and
+    # the metrics first, so that they run last and see the status really answered; then the
+    # headers, so that even the answer of a failed commit gets them.
+    logs.init_app(app)
+    metrics.init_app(app)
     security_headers.init_app(app)
     transactions.init_app(app)
     outages.init_app(app)
     register_api(app)
+    health.init_app(app)
     cli.init_app(app)
     return app
 
 
 def _configure_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    # A copy: the config object's own dict is shared by every app built from it.
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # SQL errors (logged, sent to Sentry) without their values: passwords' hashes, tokens'
+    # hashes, residents' messages.
+    options.setdefault("hide_parameters", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("sqlite"):
         import pysqlite3.dbapi2 as sqlite_with_extensions
 
         INSTANCE_DIR.mkdir(exist_ok=True)
         # GeoAlchemy2 reads this; Debian's libsqlite3-mod-spatialite is found by name.
         os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
-        # A copy: the configuration class's dict is shared by every app built from it.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         options["module"] = sqlite_with_extensions
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     if uri.startswith("sqlite"):
         with app.app_context():

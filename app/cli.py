@@ -1,7 +1,5 @@
 """`flask palier ...` commands."""
 
-import logging
-
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -41,7 +39,7 @@ def dispatch_command():
 @palier.command("scheduler")
 def scheduler_command():
     """Run the background jobs (one leads at a time, others stand by; see app/scheduler.py)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Logging is configured by the app factory (LOG_FORMAT, LOG_LEVEL), as for the web.
     run_scheduler(current_app._get_current_object())
 
 

@@ -11,6 +11,7 @@ INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 # Published in this repository: good for a laptop and the tests, never for a server.
 DEVELOPMENT_SECRET_KEY = "palier-development-only-secret"
 MIN_SECRET_KEY_LENGTH = 32
+LOG_FORMATS = ("json", "text")
 
 
 class ConfigurationError(RuntimeError):
@@ -96,6 +97,20 @@ class Config:
 
     SCHEDULER_DISPATCH_SECONDS = int(os.environ.get("SCHEDULER_DISPATCH_SECONDS", "5"))
 
+    # Logs (app/logs.py): `json` (one object a line) or `text` (for people); the level.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # GET /metrics answers 404 unless this is set; then it wants `Authorization: Bearer <it>`.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # Several gunicorn workers: an empty directory where prometheus_client keeps each worker's
+    # counts (read by prometheus_client itself from the environment, at import).
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    # The scheduler process serves its own metrics on this port when it is set.
+    SCHEDULER_METRICS_PORT = int(os.environ.get("SCHEDULER_METRICS_PORT") or 0) or None
+    SCHEDULER_METRICS_ADDRESS = os.environ.get("SCHEDULER_METRICS_ADDRESS", "127.0.0.1")
+    # Unhandled errors go to Sentry when set; nothing is initialised without it.
+    SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
+
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
 
@@ -138,6 +153,13 @@ class Config:
             )
         if cls.TOKEN_IDLE_DAYS < 1 or cls.TOKEN_LIFETIME_DAYS < 1:
             raise ConfigurationError("TOKEN_IDLE_DAYS and TOKEN_LIFETIME_DAYS must be at least 1.")
+        if cls.LOG_FORMAT not in LOG_FORMATS:
+            raise ConfigurationError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+        if cls.PROMETHEUS_MULTIPROC_DIR and not Path(cls.PROMETHEUS_MULTIPROC_DIR).is_dir():
+            raise ConfigurationError(
+                "PROMETHEUS_MULTIPROC_DIR must name an existing directory (empty it before "
+                "the web workers start)."
+            )
 
 
 class DevelopmentConfig(Config):
@@ -149,6 +171,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     PALIER_ENVIRONMENT = "testing"
     TESTING = True
+    # The tests read the logs production writes.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     DEVELOPMENT_SECRET_KEY_ALLOWED = True
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "postgresql://127.0.0.1/palier_test")
@@ -160,6 +184,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     PALIER_ENVIRONMENT = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @classmethod
     def check(cls) -> None:

@@ -12,6 +12,7 @@ import psycopg
 from flask import Flask
 from sqlalchemy.exc import DBAPIError
 
+from app.scheduler_metrics import METRICS
 from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
@@ -39,22 +40,28 @@ def is_connection_error(error: BaseException) -> bool:
     return isinstance(error, lost)
 
 
-def _run(name: str, work) -> None:
+def _run(name: str, work):
+    """Run one job's work in a unit of work; its result, or None when the database was out of
+    reach (logged; the job runs again at its next time)."""
     with _app.app_context():
         try:
             with unit_of_work():
                 result = work()
-            log.info("job %s ran: %s", name, result)
         except Exception as error:
+            METRICS.job_ran(name, ok=False)
             if not is_connection_error(error):
                 raise  # a bug: APScheduler logs it with its traceback and keeps the job
             log.warning("job %s could not reach the database, runs again later: %s", name, error)
+            return None
         finally:
             db.session.remove()
+    METRICS.job_ran(name, ok=True)
+    log.info("job %s ran: %s", name, result)
+    return result
 
 
 def dispatch_notifications() -> None:
-    _run("dispatch_notifications", lambda: dispatcher.dispatch(_sender))
+    METRICS.dispatched(_run("dispatch_notifications", lambda: dispatcher.dispatch(_sender)) or {})
 
 
 def remind_and_mark_loans() -> None:

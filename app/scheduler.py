@@ -28,6 +28,9 @@ the next take different rows. A job run in flight when a term ends finishes on i
 process waits for it before exiting). Any other error is a bug and stops the process.
 
 On SQLite (`make run`) there is no lock: one term runs until a signal.
+
+With SCHEDULER_METRICS_PORT, each copy serves its own metrics (whether it leads, its jobs' last
+runs: app/scheduler_metrics.py), from before it contends: a spare says it stands by.
 """
 
 import logging
@@ -44,7 +47,8 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from app import jobs
+from app import jobs, scheduler_metrics
+from app.scheduler_metrics import METRICS
 
 log = logging.getLogger("palier.scheduler")
 
@@ -69,6 +73,13 @@ LOCK_CONNECTION = {
 def run_scheduler(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     jobs.bind(app)
+    if app.config["SCHEDULER_METRICS_PORT"]:
+        address, port = (
+            app.config["SCHEDULER_METRICS_ADDRESS"],
+            app.config["SCHEDULER_METRICS_PORT"],
+        )
+        scheduler_metrics.serve(port, address)
+        log.info("scheduler metrics on %s:%s", address, port)
     stopping = Stopping.on_signals()
     backoff = Backoff()
     while not stopping.requested:
@@ -159,6 +170,7 @@ def _run_jobs_until_lock_lost(
 ) -> None:
     """One leadership term; raises the error that ended APScheduler's loop, if one did."""
     term = _Term(app, url)
+    METRICS.set_leader(True)
     try:
         while not stopping.wait(LOCK_CHECK_SECONDS):
             if not term.running():
@@ -167,6 +179,7 @@ def _run_jobs_until_lock_lost(
                 log.error("lost the lock connection: jobs stop, another scheduler may lead now")
                 return
     finally:
+        METRICS.set_leader(False)
         term.end()
 
 

@@ -144,6 +144,27 @@ def notification_stats(now: datetime | None = None, landlord_ids: list[int] | No
     }
 
 
+def outbox_backlog(now: datetime | None = None) -> dict:
+    """The pending rows, in one query on the pending index: how many, how many are due (not
+    held by quiet hours), the oldest one's age and how long the oldest due one has waited."""
+    now = now or utcnow()
+    due = Notification.not_before <= now
+    pending, due_count, oldest, oldest_due = db.session.execute(
+        select(
+            func.count(),
+            func.count().filter(due),
+            func.min(Notification.created_at),
+            func.min(Notification.not_before).filter(due),
+        ).where(Notification.status == NotificationStatus.PENDING)
+    ).one()
+    return {
+        "pending": pending,
+        "due": due_count,
+        "oldest_pending_seconds": max((now - oldest).total_seconds(), 0.0) if oldest else 0.0,
+        "oldest_due_seconds": max((now - oldest_due).total_seconds(), 0.0) if oldest_due else 0.0,
+    }
+
+
 def _send_group(sender, message, members, devices, counts, now, first_retry) -> None:
     targets = [(device, row) for row in members for device in devices[row.recipient_id]]
     results: dict[int, set[str]] = defaultdict(set)

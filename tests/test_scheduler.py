@@ -13,18 +13,22 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import psycopg
 import pytest
 import sqlalchemy as sa
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from app import jobs
 from app.scheduler import LOCK_KEY, Backoff
 from app.transactions import unit_of_work
-from models import Device, Notification, NotificationStatus, User, db
+from models import Delivery, Device, Notification, NotificationStatus, User, db
 from notifications import outbox
+from tests.servers import free_port
+from tests.world import build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADS = "scheduler has the lead ("  # not "another scheduler has the lead: standing by"
@@ -40,13 +44,14 @@ WITH_FAKE_FCM = (
 
 
 class Scheduler:
-    def __init__(self, app, fcm=None):
+    def __init__(self, app, fcm=None, **settings):
         env = {
             **os.environ,
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
             "FLASK_APP": "wsgi",
             "PALIER_CONFIG": "development",
             "SCHEDULER_DISPATCH_SECONDS": "1",
+            **settings,
         }
         command = [sys.executable, "-m", "flask", "palier", "scheduler"]
         if fcm is not None:
@@ -295,3 +300,70 @@ def test_backoff_doubles_from_one_second_to_thirty_and_starts_again_on_success()
     assert [backoff.next() for _ in range(7)] == [1, 2, 4, 8, 16, 30, 30]
     backoff.reset()
     assert backoff.next() == 1
+
+
+def scheduler_metrics(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+        return {
+            (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families(answer.read().decode())
+            for sample in family.samples
+        }
+
+
+def test_each_scheduler_serves_its_lead_and_its_jobs_last_runs(app):
+    """The leader says 1 and when each job last ran; a spare, on its own port, says 0."""
+    leader_port, spare_port = free_port(), free_port()
+    leader = Scheduler(app, SCHEDULER_METRICS_PORT=str(leader_port))
+    spare = None
+    try:
+        leader.wait_for(LEADS)
+        spare = Scheduler(app, SCHEDULER_METRICS_PORT=str(spare_port))
+        spare.wait_for("standing by")
+        leader.wait_for("job dispatch_notifications ran")
+        before = time.time()
+        time.sleep(1.5)
+        metrics = scheduler_metrics(leader_port)
+        assert metrics[("palier_scheduler_leader", ())] == 1
+        job = (("job", "dispatch_notifications"),)
+        last_run = metrics[("palier_scheduler_job_last_run_timestamp_seconds", job)]
+        assert before - 1 <= last_run <= time.time()
+        assert metrics[("palier_scheduler_job_last_success_timestamp_seconds", job)] == last_run
+        assert metrics[("palier_scheduler_job_runs_total", (*job, ("result", "ok")))] >= 2
+
+        spare_metrics = scheduler_metrics(spare_port)
+        assert spare_metrics[("palier_scheduler_leader", ())] == 0
+        assert not any("job_last_run" in name for name, _ in spare_metrics)
+    finally:
+        leader.stop()
+        if spare is not None:
+            spare.stop()
+
+
+def test_the_dispatcher_counts_what_it_did_with_each_notification(app):
+    with unit_of_work():
+        world = build_world()
+        outbox.enqueue(
+            [world.users["resident"]], "welcome", {"residence": "X"}, key="sm1", link="palier://x"
+        )
+    # Not the resident's quiet hours: an urgent alert goes at any hour.
+    with unit_of_work():
+        db.session.execute(sa.update(Notification).values(urgent=True))
+    port = free_port()
+    scheduler = Scheduler(app, SCHEDULER_METRICS_PORT=str(port))
+    try:
+        scheduler.wait_for(LEADS)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            metrics = scheduler_metrics(port)
+            if metrics.get(("palier_notifications_dispatched_total", (("outcome", "sent"),))):
+                break
+            time.sleep(0.2)
+    finally:
+        scheduler.stop()
+    # One per phone reached: as many as the deliveries recorded.
+    sent = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Delivery).where(Delivery.outcome == "sent")
+    )
+    assert sent >= 1
+    assert metrics[("palier_notifications_dispatched_total", (("outcome", "sent"),))] == sent
