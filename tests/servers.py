@@ -11,6 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
+GUNICORN = (sys.executable, "-m", "gunicorn", "--workers", "2")
 PRODUCTION_SECRET_KEY = "a-production-secret-for-the-tests-with-servers-0123456789"
 
 

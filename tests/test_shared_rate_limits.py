@@ -8,7 +8,6 @@ to), each server would see three attempts and let all six through.
 import json
 import os
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 
@@ -17,10 +16,9 @@ import pytest
 from app.transactions import unit_of_work
 from models import User, db
 from services import accounts
-from tests.servers import ROOT, free_port, start_redis, wait_until_listening
+from tests.servers import GUNICORN, ROOT, free_port, start_redis, wait_until_listening
 
 pytestmark = pytest.mark.commits
-GUNICORN = (sys.executable, "-m", "gunicorn", "--workers", "2")
 
 
 @pytest.fixture
