@@ -38,8 +38,10 @@ import signal
 import threading
 import time
 from contextlib import suppress
+from datetime import datetime, timedelta
 
 import psycopg
+import sqlalchemy as sa
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -211,8 +213,12 @@ class _Term:
         )
         for job, every in jobs.SCHEDULE:
             seconds = app.config[every] if isinstance(every, str) else every
+            timing = {"seconds": seconds}
+            due = self._stored_next_run(job.__name__, seconds)
+            if due is not None:
+                timing["next_run_time"] = due
             self.scheduler.add_job(
-                job, "interval", seconds=seconds, id=job.__name__, replace_existing=True
+                job, "interval", id=job.__name__, replace_existing=True, **timing
             )
         self.error: Exception | None = None
         self._ending = False
@@ -220,6 +226,16 @@ class _Term:
         self.scheduler.add_listener(self._started, EVENT_SCHEDULER_STARTED)
         self._thread = threading.Thread(target=self._run, name="palier-jobs", daemon=True)
         self._thread.start()
+
+    def _stored_next_run(self, job_id: str, seconds: int) -> datetime | None:
+        """When a job whose interval has not changed is next due, as the previous term stored
+        it: a change of leader must not push an hourly job back by an hour each time."""
+        if not sa.inspect(self.store.engine).has_table(self.store.jobs_t.name):
+            return None
+        stored = self.store.lookup_job(job_id)
+        if stored is None or stored.trigger.interval != timedelta(seconds=seconds):
+            return None
+        return stored.next_run_time
 
     def _run(self) -> None:
         try:

@@ -367,3 +367,31 @@ def test_the_dispatcher_counts_what_it_did_with_each_notification(app):
     )
     assert sent >= 1
     assert metrics[("palier_notifications_dispatched_total", (("outcome", "sent"),))] == sent
+
+
+def stored_next_runs(app) -> dict[str, float]:
+    with psycopg.connect(plain_url(app), autocommit=True) as connection:
+        return dict(connection.execute("SELECT id, next_run_time FROM scheduler_jobs").fetchall())
+
+
+def test_a_new_leader_keeps_when_each_job_is_next_due(app):
+    """A change of leader (or a database restart) must not push the hourly jobs back an hour
+    each time: the new term keeps the stored next run of every job whose interval is the same."""
+    first = Scheduler(app)
+    try:
+        first.wait_for(LEADS)
+        first.wait_for("job dispatch_notifications ran")
+        before = stored_next_runs(app)
+    finally:
+        first.stop()  # killed: its lock goes with its connection
+    time.sleep(2)
+    second = Scheduler(app)
+    try:
+        second.wait_for(LEADS)
+        second.wait_for("job dispatch_notifications ran")
+        after = stored_next_runs(app)
+    finally:
+        second.stop()
+    for hourly in ("remind_and_mark_loans",):
+        assert after[hourly] == before[hourly]
+    assert after["dispatch_notifications"] > before["dispatch_notifications"]  # it did run
