@@ -8,10 +8,9 @@ scheduled, its unit of work was rolled back, and the engine replaces its dead co
 
 import logging
 
-import psycopg
 from flask import Flask
-from sqlalchemy.exc import DBAPIError
 
+from app.outages import database_unreachable
 from app.scheduler_metrics import METRICS
 from app.transactions import unit_of_work
 from models import db
@@ -31,15 +30,6 @@ def bind(app: Flask) -> None:
     _sender = sender_from_config(app.config)
 
 
-def is_connection_error(error: BaseException) -> bool:
-    """Whether the database could not be reached or dropped the connection (psycopg directly,
-    or wrapped by SQLAlchemy), as opposed to a refusal or a bug."""
-    lost = (psycopg.OperationalError, psycopg.InterfaceError)
-    if isinstance(error, DBAPIError):
-        return error.connection_invalidated or isinstance(error.orig, lost)
-    return isinstance(error, lost)
-
-
 def _run(name: str, work):
     """Run one job's work in a unit of work; its result, or None when the database was out of
     reach (logged; the job runs again at its next time)."""
@@ -49,7 +39,7 @@ def _run(name: str, work):
                 result = work()
         except Exception as error:
             METRICS.job_ran(name, ok=False)
-            if not is_connection_error(error):
+            if not database_unreachable(error):
                 raise  # a bug: APScheduler logs it with its traceback and keeps the job
             log.warning("job %s could not reach the database, runs again later: %s", name, error)
             return None

@@ -15,7 +15,8 @@ from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask_smorest import Blueprint
 
-PROBLEM_MIMETYPE = "application/problem+json"
+from app.problems import PROBLEM_MIMETYPE
+
 WRITES = {"post", "put", "patch", "delete"}
 RATE_LIMIT_HEADERS = {
     "Retry-After": ("integer", "Seconds to wait before trying again."),

@@ -10,7 +10,8 @@ the database does, without a restart.
 
 What counts as "cannot be reached", and nothing else (a real bug stays a 500, logged):
 - an error SQLAlchemy recognised as a lost connection (`connection_invalidated`);
-- an `InterfaceError` (the driver's connection is unusable);
+- an `InterfaceError` (the driver's connection is unusable), wrapped by SQLAlchemy or not (the
+  scheduler's lock connection is plain psycopg);
 - a psycopg `OperationalError` from the connection or the server's state: no SQLSTATE (refused,
   reset, closed), class 08 (connection exception), 53 (too many connections, out of memory or
   disk) or 57P (shutting down, starting up). Deadlocks, serialization failures and statement
@@ -47,6 +48,8 @@ def database_unreachable(error: BaseException) -> bool:
         if error.connection_invalidated or isinstance(error, InterfaceError):
             return True
         error = error.orig
+    if isinstance(error, psycopg.InterfaceError):  # a psycopg connection already closed
+        return True
     if isinstance(error, psycopg.OperationalError):
         return error.sqlstate is None or error.sqlstate.startswith(UNAVAILABLE_SQLSTATE_PREFIXES)
     return False

@@ -50,6 +50,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from app import jobs, scheduler_metrics
+from app.outages import database_unreachable
 from app.scheduler_metrics import METRICS
 
 log = logging.getLogger("palier.scheduler")
@@ -95,7 +96,7 @@ def run_scheduler(app: Flask) -> None:
                 if lock is not None:
                     lock.close()  # releases the lock, if the connection still lives
         except Exception as error:
-            if not jobs.is_connection_error(error):
+            if not database_unreachable(error):
                 raise
             delay = backoff.next()
             log.warning("database unreachable (%s): contending again in %g s", error, delay)
@@ -189,7 +190,7 @@ def _still_connected(lock: psycopg.Connection) -> bool:
     try:
         lock.execute("SELECT 1")
     except Exception as error:
-        if not jobs.is_connection_error(error):
+        if not database_unreachable(error):
             raise
         return False
     return True
