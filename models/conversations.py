@@ -28,6 +28,10 @@ class Message(db.Model):
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, name="message_visibility"), default=Visibility.VISIBLE
     )
+    # Set when the author changes the text ("edited"), and when the author or a moderator deletes
+    # it: deleted rows stay as tombstones so that threads and counts keep their shape.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author = relationship("User")

@@ -1,9 +1,10 @@
 import enum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Timestamped, db, enum_column
+from models.base import Timestamped, UTCDateTime, db, enum_column
 from models.content import Scope, Visibility
 from models.photo import PhotoColumns
 
@@ -87,6 +88,10 @@ class Listing(Timestamped, db.Model):
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, name="listing_visibility"), default=Visibility.VISIBLE
     )
+    # Set when the author changes the text ("edited"), and when the author or a moderator deletes
+    # it: deleted rows stay as tombstones so that threads and counts keep their shape.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner = relationship("User")
     residence = relationship("Residence")

@@ -69,6 +69,10 @@ class Post(Timestamped, db.Model):
         enum_column(Visibility, name="post_visibility"), default=Visibility.VISIBLE
     )
     urgent: Mapped[bool] = mapped_column(default=False)
+    # Set when the author changes the text ("edited"), and when the author or a moderator deletes
+    # it: deleted rows stay as tombstones so that threads and counts keep their shape.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     publish_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pinned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -158,6 +162,10 @@ class Comment(db.Model):
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, name="comment_visibility"), default=Visibility.VISIBLE
     )
+    # Set when the author changes the text ("edited"), and when the author or a moderator deletes
+    # it: deleted rows stay as tombstones so that threads and counts keep their shape.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author = relationship("User")

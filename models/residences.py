@@ -11,6 +11,9 @@ class Residence(Timestamped, db.Model):
     """A housing residence: the unit of tenancy for everything residents see and do."""
 
     __tablename__ = "residences"
+    __table_args__ = (
+        sa.CheckConstraint("auto_hide_threshold BETWEEN 1 AND 50", name="auto_hide_threshold"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     landlord_id: Mapped[int] = mapped_column(sa.ForeignKey("landlords.id"), index=True)
@@ -23,6 +26,8 @@ class Residence(Timestamped, db.Model):
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
     # Whether the residence's solidaires may manage its shared spaces, as staff do.
     solidaires_manage_spaces: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Distinct members whose reports hide content at once, pending a moderator's review.
+    auto_hide_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
 
     landlord = relationship("Landlord", back_populates="residences")
     buildings = relationship("Building", back_populates="residence", order_by="Building.name")
