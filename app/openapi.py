@@ -4,7 +4,8 @@
 - Each operation lists the errors it can answer, all as application/problem+json: those that
   follow from its shape (401 without a token, 404 with an id in its path, 400/413/422 with a
   body, 429 on writes, all limited per account, 503 while the database is out of reach) and
-  those its view declares (`@blp.errors(403, 409)`, 429 where an anonymous call is limited).
+  those its view declares (`@blp.errors(403, 409)`, 429 where an anonymous call is limited);
+  403 on every write but those a suspended member may still make.
 - A response schema (`ResponseSchema`) lists every field as required: marshmallow writes every
   field of an answer, null where `allow_none` says so, so none is ever missing.
 """
@@ -43,6 +44,13 @@ class ApiBlueprint(Blueprint):
 
         return decorator
 
+    @staticmethod
+    def allowed_while_suspended(view):
+        """Mark a write that a suspended member may still make (their account, their safety):
+        every other write answers 403 to them (app/api/__init__.py)."""
+        view.allowed_while_suspended = True
+        return view
+
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
         super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
         for method, doc in self._docs[endpoint].items():
@@ -51,6 +59,8 @@ class ApiBlueprint(Blueprint):
             manual = doc.setdefault("manual_doc", {})
             manual.setdefault("operationId", operation_id(obj.__name__))
             extra = getattr(obj, "_problem_statuses", ())
+            if method in WRITES and not getattr(obj, "allowed_while_suspended", False):
+                extra = (*extra, 403)  # refused to a suspended member
             if extra:
                 manual.setdefault("x-problem-statuses", sorted(set(extra)))
 

@@ -7,9 +7,10 @@ import logging
 
 import marshmallow as ma
 from flask import jsonify
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from notifications.texts import readable
 from services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,9 @@ def service_unavailable():
 
 
 def problem_from_service_error(error: ServiceError):
-    detail = gettext(error.detail, **error.params)
+    locale = str(get_locale())
+    params = {name: readable(value, locale) for name, value in error.params.items()}
+    detail = gettext(error.detail, **params)
     errors = _translate(error.field_errors) if error.field_errors else None
     return problem(error.status, detail, errors, extra=error.extra)
 

@@ -119,17 +119,70 @@ TEXTS = {
         lazy_gettext("%(author)s says thank you"),
         lazy_gettext("Your neighbour thanked you. Thank you for helping!"),
     ),
+    "content_under_review": (
+        lazy_gettext("What you published is being reviewed"),
+        lazy_gettext(
+            "Several neighbours reported it. It is hidden until a moderator of your residence "
+            "looks at it."
+        ),
+    ),
+    "content_held": (
+        lazy_gettext("What you wrote is waiting for review"),
+        lazy_gettext(
+            "It contains words your landlord asked us to check. A moderator will read it before "
+            "your neighbours see it."
+        ),
+    ),
+    "moderation_hide": (
+        lazy_gettext("A moderator hid what you published"),
+        lazy_gettext("Reason: %(reason)s"),
+    ),
+    "moderation_restore": (
+        lazy_gettext("What you published is visible again"),
+        lazy_gettext("A moderator read it and put it back for your neighbours."),
+    ),
+    "moderation_delete": (
+        lazy_gettext("A moderator deleted what you published"),
+        lazy_gettext("Reason: %(reason)s"),
+    ),
+    "moderation_warn": (
+        lazy_gettext("A message from the moderators of your residence"),
+        lazy_gettext("They write: %(message)s"),
+    ),
+    "moderation_suspend": (
+        lazy_gettext("Your account is suspended until %(until)s"),
+        lazy_gettext(
+            "Until then you can read and receive alerts, but not publish or write. Reason: "
+            "%(reason)s"
+        ),
+    ),
+    "moderation_lift_suspension": (
+        lazy_gettext("Your suspension is lifted"),
+        lazy_gettext("You can publish and write to your neighbours again."),
+    ),
+    "moderation_remove_member": (
+        lazy_gettext("You are no longer a member of the residence's network"),
+        lazy_gettext("Reason: %(reason)s. Contact your landlord for any question."),
+    ),
+    "report_upheld": (
+        lazy_gettext("Thank you for your report"),
+        lazy_gettext("A moderator looked at it and took action."),
+    ),
+    "report_dismissed": (
+        lazy_gettext("Your report was reviewed"),
+        lazy_gettext("A moderator looked at it and found nothing against the rules."),
+    ),
 }
 
 
 def render(kind: str, locale: str, params: dict) -> tuple[str, str]:
     title, body = TEXTS[kind]
-    params = {name: _readable(value, locale) for name, value in params.items()}
+    params = {name: readable(value, locale) for name, value in params.items()}
     with force_locale(locale):
         return str(title) % params, str(body) % params
 
 
-def _readable(value, locale: str):
+def readable(value, locale: str):
     """Moments as people read them, in their language and the residence's time zone."""
     if isinstance(value, datetime):
         return format_datetime(value, DATETIME_FORMAT, tzinfo=value.tzinfo, locale=locale)

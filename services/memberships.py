@@ -3,9 +3,18 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models import Membership, MembershipRole, MembershipStatus, User, db
+from models import (
+    AuditAction,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    TargetKind,
+    User,
+    db,
+)
 from services import scoping
 from services.errors import Conflict
+from services.moderation import audit
 from services.pagination import Page, paginate
 
 
@@ -42,9 +51,24 @@ def update_membership(
     )
     if membership.user_id == user.id and changes.get("role", membership.role) != membership.role:
         raise Conflict("You cannot change your own role.")
-    if "role" in changes:
-        membership.role = MembershipRole(changes["role"])
-    if "status" in changes:
-        membership.status = MembershipStatus(changes["status"])
+    reason = changes.get("reason", "").strip()
+    for field, column_type, action in (
+        ("role", MembershipRole, AuditAction.ROLE_CHANGE),
+        ("status", MembershipStatus, AuditAction.MEMBERSHIP_CHANGE),
+    ):
+        if field not in changes or changes[field] == getattr(membership, field):
+            continue
+        before = getattr(membership, field)
+        setattr(membership, field, column_type(changes[field]))
+        audit.record(
+            action,
+            actor=user,
+            residence_id=residence.id,
+            reason=reason,
+            target_kind=TargetKind.MEMBER,
+            target_id=membership.user_id,
+            subject_id=membership.user_id,
+            details={field: {"from": before.value, "to": changes[field]}},
+        )
     db.session.flush()
     return membership

@@ -53,7 +53,13 @@ def update_residence(user: User, residence_id: int, changes: dict) -> Residence:
     residence = scoping.get_managed_residence(user, residence_id)
     if "time_zone" in changes:
         _check_time_zone(changes["time_zone"])
-    for field in ("name", "address", "time_zone", "solidaires_manage_spaces"):
+    for field in (
+        "name",
+        "address",
+        "time_zone",
+        "solidaires_manage_spaces",
+        "auto_hide_threshold",
+    ):
         if field in changes:
             value = changes[field]
             setattr(residence, field, value.strip() if isinstance(value, str) else value)

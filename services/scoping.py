@@ -152,10 +152,12 @@ def visible_content_clause(user: User, content, author_column):
     - `building`: members of that building; `residence`: members of the residence;
       `nearby`: members of every residence within NEARBY_RADIUS_M of the content's residence;
     - moderators (solidaires, staff) of the content's residence read everything in it;
-    - hidden content is read only by its author and those moderators.
+    - hidden content is read only by its author: moderators read it in their queue
+      (services/moderation/queue.py), nowhere else.
     """
+    readable = or_(content.visibility == Visibility.VISIBLE, author_column == user.id)
     if user.is_platform_admin:
-        return true()
+        return readable
     member_of = _active_memberships(user)
     my_buildings = select(Membership.building_id).where(
         Membership.user_id == user.id,
@@ -174,10 +176,7 @@ def visible_content_clause(user: User, content, author_column):
         and_(content.scope == Scope.BUILDING, content.building_id.in_(my_buildings)),
         and_(content.scope == Scope.NEARBY, content.residence_id.in_(near_mine)),
     )
-    return or_(
-        content.residence_id.in_(moderated),
-        and_(in_reach, or_(content.visibility == Visibility.VISIBLE, author_column == user.id)),
-    )
+    return and_(or_(content.residence_id.in_(moderated), in_reach), readable)
 
 
 def can_moderate(user: User, residence_id: int) -> bool:
@@ -237,7 +236,7 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
 
     A post reaches the residences or buildings it targets (fixed at publication); moderators
     read every post written in or reaching their residences; hidden posts are read by their
-    author and those moderators only. The user's residences and buildings are looked up first
+    author only (moderators read them in their queue). The user's residences and buildings are looked up first
     (one small query), so that each source is read newest first in index order: with `before` (a
     (published_at, id) bound) and `limit`, no source reads more than a page.
     """
@@ -254,16 +253,19 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
     readable = or_(Post.visibility == Visibility.VISIBLE, Post.author_id == user.id)
     sources = []
     if user.is_platform_admin:
-        sources.append((select(Post.id, Post.published_at), Post.published_at, Post.id))
+        query = select(Post.id, Post.published_at).where(readable)
+        sources.append((query, Post.published_at, Post.id))
     elif moderated:
-        query = select(Post.id, Post.published_at).where(Post.residence_id.in_(moderated))
+        query = select(Post.id, Post.published_at).where(
+            Post.residence_id.in_(moderated), readable
+        )
         sources.append((query, Post.published_at, Post.id))
         # And every post that reaches one of their residences (a neighbour's `nearby` post,
         # perhaps from another landlord's residence): they answer for what their members read.
         query = (
             select(PostResidence.post_id.label("id"), PostResidence.published_at)
             .join(Post, Post.id == PostResidence.post_id)
-            .where(PostResidence.residence_id.in_(moderated))
+            .where(PostResidence.residence_id.in_(moderated), readable)
         )
         sources.append((query, PostResidence.published_at, PostResidence.post_id))
     for target, column, ids in (

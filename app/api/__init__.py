@@ -1,6 +1,7 @@
 """The JSON API under /api/v1: one blueprint per feature."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from flask_login import current_user
 
 from app import uploads
 from app.api import (
@@ -12,6 +13,7 @@ from app.api import (
     listings,
     loans,
     memberships,
+    moderation,
     news,
     profiles,
     residences,
@@ -20,6 +22,7 @@ from app.api import (
 from app.extensions import api
 from app.problems import problem_from_service_error
 from services.errors import ServiceError
+from services.moderation.suspensions import refuse_if_suspended
 from services.photos import MAX_PHOTO_BYTES
 
 BLUEPRINTS = (
@@ -35,6 +38,7 @@ BLUEPRINTS = (
     calendars.blp,
     news.blp,
     devices.blp,
+    moderation.blp,
 )
 
 
@@ -46,6 +50,7 @@ def register_api(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.before_request(_allow_photo_uploads)
+    app.before_request(_refuse_writes_while_suspended)
     app.register_error_handler(ServiceError, problem_from_service_error)
     api.register_blueprint(uploads.blp)
 
@@ -54,3 +59,14 @@ def _allow_photo_uploads():
     # The service checks the exact size; this only lets such a request in.
     if request.endpoint in PHOTO_UPLOADS:
         request.max_content_length = MAX_PHOTO_BYTES + 64 * 1024
+
+
+def _refuse_writes_while_suspended():
+    """A suspended member may read, but every write answers 403 saying until when, except the
+    views marked `allowed_while_suspended` (their account, devices, blocks and reports)."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint is None:
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "allowed_while_suspended", False) or not current_user.is_authenticated:
+        return
+    refuse_if_suspended(current_user._get_current_object())

@@ -30,6 +30,7 @@ blp = ApiBlueprint(
 
 
 @blp.route("/auth/register", methods=["POST"])
+@blp.allowed_while_suspended
 @rate_limits.register_per_ip
 @rate_limits.register_per_account
 @blp.arguments(RegisterSchema)
@@ -48,6 +49,7 @@ def register(data):
 
 
 @blp.route("/auth/login", methods=["POST"])
+@blp.allowed_while_suspended
 @rate_limits.login_per_ip
 @rate_limits.login_per_account
 @blp.arguments(LoginSchema)
@@ -65,6 +67,7 @@ def log_in(data):
 
 
 @blp.route("/auth/logout", methods=["POST"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(204)
 def log_out():
@@ -88,6 +91,7 @@ def get_me():
 
 
 @blp.route("/me", methods=["PATCH"])
+@blp.allowed_while_suspended
 @login_required
 @blp.arguments(ProfileUpdateSchema)
 @blp.response(200, UserSchema)
@@ -100,6 +104,7 @@ def update_me(changes):
 
 
 @blp.route("/me/password", methods=["POST"])
+@blp.allowed_while_suspended
 @login_required
 @rate_limits.password_change_per_member
 @blp.arguments(PasswordChangeSchema)
@@ -129,6 +134,7 @@ def list_sessions(args):
 
 
 @blp.route("/me/sessions/<int:session_id>", methods=["DELETE"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(204)
 def revoke_session(session_id):
@@ -140,6 +146,7 @@ def revoke_session(session_id):
 
 
 @blp.route("/me/sessions/revoke-others", methods=["POST"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(200, SessionsRevokedSchema)
 def revoke_other_sessions():

@@ -30,6 +30,7 @@ def list_my_calendar_feeds(args):
 
 
 @blp.route("/me/calendar-feeds", methods=["POST"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(201, CalendarFeedSchema)
 @blp.errors(403)
@@ -44,6 +45,7 @@ def create_my_calendar_feed():
 
 
 @blp.route("/spaces/<int:space_id>/calendar-feeds", methods=["POST"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(201, CalendarFeedSchema)
 @blp.errors(403)
@@ -57,6 +59,7 @@ def create_space_calendar_feed(space_id):
 
 
 @blp.route("/calendar-feeds/<int:feed_id>", methods=["DELETE"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(204)
 def revoke_calendar_feed(feed_id):

@@ -23,6 +23,7 @@ blp = ApiBlueprint(
 
 
 @blp.route("/devices", methods=["POST"])
+@blp.allowed_while_suspended
 @login_required
 @blp.arguments(DeviceRequestSchema)
 @blp.response(201, DeviceSchema)
@@ -36,6 +37,7 @@ def register_device(data):
 
 
 @blp.route("/devices/<int:device_id>", methods=["DELETE"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(204)
 def remove_device(device_id):
@@ -58,6 +60,7 @@ def get_notification_preferences():
 
 
 @blp.route("/me/notification-preferences", methods=["PUT"])
+@blp.allowed_while_suspended
 @login_required
 @blp.arguments(PreferencesRequestSchema)
 @blp.response(200, PreferencesSchema)

@@ -158,6 +158,7 @@ def vote_in_poll(data, post_id):
 
 
 @blp.route("/posts/<int:post_id>/read", methods=["POST"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(204)
 def mark_post_read(post_id):

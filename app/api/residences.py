@@ -139,7 +139,7 @@ def update_member(changes, residence_id, membership_id):
     """Change a member's role or status
 
     Staff: make a member a solidaire or a resident again, suspend or reinstate them. Nobody
-    changes their own role (409).
+    changes their own role (409). Each change is written in the audit log, with `reason`.
     """
     return memberships.update_membership(signed_in_user(), residence_id, membership_id, changes)
 

@@ -61,6 +61,9 @@ class ResidenceSchema(ResponseSchema):
     location = GeoJSON(("Point",))
     buildings = fields.List(fields.Nested(BuildingSchema))
     solidaires_manage_spaces = fields.Boolean()
+    auto_hide_threshold = fields.Integer(
+        metadata={"description": "Distinct members whose reports hide content pending review."}
+    )
 
 
 class ResidenceChangesSchema(ApiSchema):
@@ -69,6 +72,10 @@ class ResidenceChangesSchema(ApiSchema):
     time_zone = fields.String()
     solidaires_manage_spaces = fields.Boolean(
         metadata={"description": "Let the residence's solidaires manage its shared spaces"}
+    )
+    auto_hide_threshold = fields.Integer(
+        validate=between(1, 50),
+        metadata={"description": "Distinct members whose reports hide content pending review."},
     )
 
 
@@ -115,6 +122,7 @@ class MemberListArgs(PageArgs):
 class MembershipUpdateSchema(ApiSchema):
     role = fields.String(validate=one_of([r.value for r in MembershipRole]))
     status = fields.String(validate=one_of([s.value for s in MembershipStatus]))
+    reason = text(500, metadata={"description": "Kept in the audit log with the change."})
 
 
 class JoinSchema(ApiSchema):

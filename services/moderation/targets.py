@@ -1,0 +1,205 @@
+"""What can be reported and moderated, found by kind and id: for the member who reports it (only
+what they can see), and for moderators (anything of their residence, hidden content included)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from models import (
+    Comment,
+    HelpExchange,
+    LandlordStaff,
+    Listing,
+    Loan,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Message,
+    Post,
+    Residence,
+    TargetKind,
+    User,
+    Visibility,
+    db,
+)
+from services import scoping
+from services.errors import NotFound
+
+NOT_FOUND = "This does not exist or is out of reach."
+
+
+@dataclass
+class Target:
+    kind: TargetKind
+    row: Post | Comment | Listing | Message | User
+    residence_id: int
+    author_id: int
+
+    @property
+    def is_content(self) -> bool:
+        return self.kind != TargetKind.MEMBER
+
+    @property
+    def hidden(self) -> bool:
+        return self.is_content and self.row.visibility == Visibility.HIDDEN
+
+    @property
+    def deleted(self) -> bool:
+        return self.is_content and self.row.deleted_at is not None
+
+
+def _thread_residence(message: Message) -> tuple[int, tuple[int, int]]:
+    """The residence of a message's loan or exchange, and its two members."""
+    if message.loan_id is not None:
+        deal = db.session.get(Loan, message.loan_id)
+        return deal.residence_id, (deal.owner_id, deal.borrower_id)
+    deal = db.session.get(HelpExchange, message.exchange_id)
+    return deal.residence_id, (deal.owner_id, deal.member_id)
+
+
+def reported_target(user: User, kind: TargetKind, target_id: int) -> Target:
+    """What `user` reports, as they can see it; 404 for anything out of their reach."""
+    if kind == TargetKind.POST:
+        post = db.session.scalar(
+            select(Post).where(
+                Post.id == target_id,
+                Post.published_at.is_not(None),
+                Post.deleted_at.is_(None),
+                scoping.visible_posts_clause(user, Post),
+            )
+        )
+        if post is not None:
+            return Target(kind, post, post.residence_id, post.author_id)
+    elif kind == TargetKind.COMMENT:
+        comment = db.session.scalar(
+            select(Comment)
+            .join(Post, Post.id == Comment.post_id)
+            .where(
+                Comment.id == target_id,
+                Comment.deleted_at.is_(None),
+                scoping.visible_posts_clause(user, Post),
+            )
+        )
+        if comment is not None and (
+            comment.visibility == Visibility.VISIBLE or comment.author_id == user.id
+        ):
+            post = db.session.get(Post, comment.post_id)
+            return Target(kind, comment, post.residence_id, comment.author_id)
+    elif kind == TargetKind.LISTING:
+        listing = db.session.scalar(
+            select(Listing).where(
+                Listing.id == target_id,
+                Listing.deleted_at.is_(None),
+                scoping.visible_content_clause(user, Listing, Listing.owner_id),
+            )
+        )
+        if listing is not None:
+            return Target(kind, listing, listing.residence_id, listing.owner_id)
+    elif kind == TargetKind.MESSAGE:
+        message = db.session.get(Message, target_id)
+        if message is not None and message.deleted_at is None:
+            residence_id, members = _thread_residence(message)
+            # Private: only one of the thread's two members can bring it to moderators.
+            if user.id in members:
+                return Target(kind, message, residence_id, message.author_id)
+    elif kind == TargetKind.MEMBER:
+        residence_id = _shared_residence(user, target_id)
+        if residence_id is not None:
+            return Target(kind, db.session.get(User, target_id), residence_id, target_id)
+    raise NotFound(NOT_FOUND)
+
+
+def _shared_residence(user: User, member_id: int) -> int | None:
+    """A residence where the member is active and the reporter sees: their own first."""
+    mine = select(Membership.residence_id).where(
+        Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+    )
+    return db.session.scalar(
+        select(Membership.residence_id)
+        .join(Residence, Residence.id == Membership.residence_id)
+        .where(
+            Membership.user_id == member_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            scoping.visible_residences_clause(user),
+        )
+        .order_by(Membership.residence_id.in_(mine).desc(), Membership.residence_id)
+        .limit(1)
+    )
+
+
+def moderated_target(residence: Residence, kind: TargetKind, target_id: int) -> Target:
+    """A target that belongs to the residence, whatever its state; 404 otherwise."""
+    target = None
+    if kind == TargetKind.POST:
+        post = db.session.get(Post, target_id)
+        if post is not None:
+            target = Target(kind, post, post.residence_id, post.author_id)
+    elif kind == TargetKind.COMMENT:
+        comment = db.session.get(Comment, target_id)
+        if comment is not None:
+            post = db.session.get(Post, comment.post_id)
+            target = Target(kind, comment, post.residence_id, comment.author_id)
+    elif kind == TargetKind.LISTING:
+        listing = db.session.get(Listing, target_id)
+        if listing is not None:
+            target = Target(kind, listing, listing.residence_id, listing.owner_id)
+    elif kind == TargetKind.MESSAGE:
+        message = db.session.get(Message, target_id)
+        if message is not None:
+            target = Target(kind, message, _thread_residence(message)[0], message.author_id)
+    elif kind == TargetKind.MEMBER:
+        member = db.session.get(User, target_id)
+        if member is not None and (
+            _has_membership(member.id, residence.id) or is_staff(member.id, residence)
+        ):
+            target = Target(kind, member, residence.id, member.id)
+    if target is None or target.residence_id != residence.id:
+        raise NotFound(NOT_FOUND)
+    return target
+
+
+def _has_membership(user_id: int, residence_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user_id, Membership.residence_id == residence_id
+            )
+        )
+    )
+
+
+def is_staff(user_id: int, residence: Residence) -> bool:
+    """Staff of the residence's landlord, staff member of the residence, or platform admin."""
+    landlord_staff = (
+        select(LandlordStaff.id)
+        .where(
+            LandlordStaff.user_id == user_id,
+            LandlordStaff.landlord_id == residence.landlord_id,
+            LandlordStaff.active.is_(True),
+        )
+        .exists()
+    )
+    residence_staff = (
+        select(Membership.id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.residence_id == residence.id,
+            Membership.role == MembershipRole.STAFF,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .exists()
+    )
+    admin = select(User.id).where(User.id == user_id, User.is_platform_admin.is_(True)).exists()
+    return bool(db.session.scalar(select(landlord_staff | residence_staff | admin)))
+
+
+def content_text(target: Target) -> tuple[str | None, str | None]:
+    """The title and text moderators read (None once deleted)."""
+    row = target.row
+    if not target.is_content or target.deleted:
+        return None, None
+    if target.kind == TargetKind.POST:
+        return row.title, row.body
+    if target.kind == TargetKind.LISTING:
+        return row.title, row.description
+    return None, row.body

@@ -1,0 +1,462 @@
+"""Reports, the queue, moderators' actions, suspensions and the audit log."""
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import event, func, select
+
+from models import (
+    AuditEntry,
+    Membership,
+    MembershipRole,
+    ModerationCase,
+    Notification,
+    Post,
+    Report,
+    User,
+    Visibility,
+    db,
+)
+from services import accounts
+from tests.world import PASSWORD, World
+
+
+def neighbours(world: World, count: int, prefix: str = "n", role=MembershipRole.RESIDENT):
+    """New members of Les Tilleuls, with their bearer headers."""
+    headers = []
+    for number in range(count):
+        member = User(
+            email=f"{prefix}{number}@test.palier",
+            display_name=f"{prefix.upper()}{number}",
+            password_hash=accounts.hash_password(PASSWORD),
+            locale="en" if number % 2 else "fr",
+        )
+        db.session.add_all([member, Membership(user=member, residence=world.home, role=role)])
+        db.session.flush()
+        headers.append({"Authorization": f"Bearer {accounts.issue_token(member, 'phone')}"})
+    db.session.commit()
+    return headers
+
+
+def publish(client, world, role="resident", body="Bonjour les voisins"):
+    response = client.post(
+        "/api/v1/posts",
+        json={"residence_id": world.home.id, "kind": "post", "body": body},
+        headers=world.headers(role),
+    )
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def report(client, headers, kind, target_id, reason="spam", **extra):
+    return client.post(
+        "/api/v1/reports",
+        json={"target_kind": kind, "target_id": target_id, "reason": reason, **extra},
+        headers=headers,
+    )
+
+
+def act(client, world, role, action, kind, target_id, reason="Règles du réseau", **extra):
+    return client.post(
+        f"/api/v1/residences/{world.home.id}/moderation-actions",
+        json={
+            "action": action,
+            "target_kind": kind,
+            "target_id": target_id,
+            "reason": reason,
+            **extra,
+        },
+        headers=world.headers(role),
+    )
+
+
+def queue(client, world, role):
+    response = client.get(
+        f"/api/v1/residences/{world.home.id}/moderation-queue", headers=world.headers(role)
+    )
+    assert response.status_code == 200, response.json
+    return response.json["items"]
+
+
+MODERATION_NOTICES = ("content_", "moderation_", "report_")
+
+
+def notifications_of(user_id):
+    """What moderation told the member (not the world's news)."""
+    return [
+        notification
+        for notification in db.session.scalars(
+            select(Notification).where(Notification.recipient_id == user_id).order_by("id")
+        )
+        if notification.kind.startswith(MODERATION_NOTICES)
+    ]
+
+
+# Reports
+
+
+def test_a_member_reports_once_and_follows_the_outcome(client, world):
+    post = publish(client, world, "solidaire")
+    first = report(client, world.headers("resident"), "post", post, "harassment", text="Insulte")
+    assert first.status_code == 201, first.json
+    assert first.json["status"] == "open" and first.json["outcome"] is None
+    again = report(client, world.headers("resident"), "post", post, "spam")
+    assert again.status_code == 409
+    assert again.mimetype == "application/problem+json"
+    mine = client.get("/api/v1/me/reports", headers=world.headers("resident")).json["items"]
+    assert [(r["target_kind"], r["target_id"], r["reason"]) for r in mine] == [
+        ("post", post, "harassment")
+    ]
+
+
+@pytest.mark.parametrize(
+    "kind, target, status",
+    [
+        ("post", lambda w: w.event.id, 422),  # the resident's own party
+        ("member", lambda w: w.users["resident"].id, 422),  # oneself
+        ("member", lambda w: w.users["other_resident"].id, 404),  # not a neighbour
+        ("listing", lambda w: 2**31 - 1, 404),
+        ("message", lambda w: 1, 404),  # nobody's thread of mine
+    ],
+)
+def test_what_cannot_be_reported(client, world, kind, target, status):
+    response = report(client, world.headers("resident"), kind, target(world))
+    assert response.status_code == status, response.json
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+def test_other_needs_a_few_words_and_reasons_come_from_the_list(client, world):
+    post = publish(client, world, "solidaire")
+    headers = {**world.headers("resident"), "Accept-Language": "fr"}
+    missing = report(client, headers, "post", post, "other")
+    assert missing.status_code == 422
+    assert "text" in missing.json["errors"]
+    assert report(client, headers, "post", post, "rude").status_code == 422
+    assert report(client, headers, "post", post, "other", text="Faux").status_code == 201
+
+
+def test_reports_reach_the_threshold_hide_the_post_and_tell_its_author(client, world):
+    post = publish(client, world, "solidaire")
+    reporters = neighbours(world, 3)
+    for number, headers in enumerate(reporters[:2]):
+        assert report(client, headers, "post", post).status_code == 201, number
+        assert db.session.get(Post, post).visibility == Visibility.VISIBLE
+    assert report(client, reporters[2], "post", post).status_code == 201
+    db.session.expire_all()
+    assert db.session.get(Post, post).visibility == Visibility.HIDDEN
+    author = world.users["solidaire"]
+    assert [n.kind for n in notifications_of(author.id)] == ["content_under_review"]
+    # Hidden from neighbours (and from moderators outside their queue), not from its author.
+    assert client.get(f"/api/v1/posts/{post}", headers=world.headers("resident")).status_code == 404
+    assert client.get(f"/api/v1/posts/{post}", headers=world.headers("staff")).status_code == 404
+    own = client.get(f"/api/v1/posts/{post}", headers=world.headers("solidaire"))
+    assert own.status_code == 200 and own.json["visibility"] == "hidden"
+    [item] = queue(client, world, "staff")
+    assert item["auto_hidden"] and item["hidden"] and len(item["reports"]) == 3
+    audit = db.session.scalars(select(AuditEntry.action)).all()
+    assert audit == ["auto_hide"]
+
+
+def test_a_residence_sets_its_own_threshold(client, world):
+    changed = client.patch(
+        f"/api/v1/residences/{world.home.id}",
+        json={"auto_hide_threshold": 1},
+        headers=world.headers("staff"),
+    )
+    assert changed.status_code == 200, changed.json
+    assert changed.json["auto_hide_threshold"] == 1
+    post = publish(client, world, "solidaire")
+    report(client, world.headers("resident"), "post", post)
+    db.session.expire_all()
+    assert db.session.get(Post, post).visibility == Visibility.HIDDEN
+    for wrong in (0, 51):
+        refused = client.patch(
+            f"/api/v1/residences/{world.home.id}",
+            json={"auto_hide_threshold": wrong},
+            headers=world.headers("staff"),
+        )
+        assert refused.status_code == 422
+
+
+def test_staff_content_is_never_auto_hidden_and_goes_to_admins_only(client, world):
+    announcement = world.announcement.id
+    for headers in neighbours(world, 4):
+        assert report(client, headers, "post", announcement).status_code == 201
+    db.session.expire_all()
+    assert db.session.get(Post, announcement).visibility == Visibility.VISIBLE
+    assert queue(client, world, "staff") == []
+    assert queue(client, world, "solidaire") == []
+    [item] = queue(client, world, "admin")
+    assert item["escalated"] and item["target_id"] == announcement
+
+
+# The queue
+
+
+def test_the_queue_shows_content_context_reasons_and_history_not_reporters(client, world):
+    post = publish(client, world, "solidaire", body="Le jardin ferme à 20h")
+    comment = client.post(
+        f"/api/v1/posts/{post}/comments",
+        json={"body": "Bande d'idiots"},
+        headers=world.headers("resident"),
+    ).json["id"]
+    warned = act(client, world, "staff", "warn", "member", world.users["resident"].id, message="…")
+    assert warned.status_code == 201, warned.json
+    [headers] = neighbours(world, 1)
+    assert report(client, headers, "comment", comment, "harassment", text="Insulte").status_code
+    [item] = queue(client, world, "solidaire")
+    assert item["target_kind"] == "comment" and item["text"] == "Bande d'idiots"
+    assert item["post"]["id"] == post and item["post"]["body"] == "Le jardin ferme à 20h"
+    assert item["subject"]["id"] == world.users["resident"].id
+    assert item["reports"] == [
+        {"reason": "harassment", "text": "Insulte", "created_at": item["reports"][0]["created_at"]}
+    ]
+    assert [a["action"] for a in item["prior_actions"]] == ["warn"]
+    assert "reporter" not in str(item) and "N0" not in str(item)
+
+
+def test_a_message_reaches_the_queue_with_its_thread_only_from_its_members(client, world):
+    loan = world.loan.id
+    for body in ("Bonjour", "Tu me rends ma perceuse ?", "Jamais, idiot"):
+        role = "solidaire" if body.startswith("Jamais") else "resident"
+        sent = client.post(
+            f"/api/v1/loans/{loan}/messages", json={"body": body}, headers=world.headers(role)
+        )
+        assert sent.status_code == 201, sent.json
+    insult = sent.json["id"]
+    # Staff see no private thread: they cannot report it; the resident can.
+    assert report(client, world.headers("staff"), "message", insult).status_code == 404
+    assert report(client, world.headers("resident"), "message", insult, "harassment").status_code
+    [item] = queue(client, world, "staff")
+    assert [m["body"] for m in item["thread"]] == [
+        "Bonjour",
+        "Tu me rends ma perceuse ?",
+        "Jamais, idiot",
+    ]
+
+
+def test_the_queue_reads_a_page_in_a_fixed_number_of_queries(client, world, app):
+    reporters = neighbours(world, 2)
+
+    def statements_for(count):
+        for number in range(count):
+            post = publish(client, world, "resident", body=f"Annonce {count}-{number}")
+            report(client, reporters[0], "post", post)
+            comment = client.post(
+                f"/api/v1/posts/{post}/comments", json={"body": "!"}, headers=reporters[1]
+            ).json["id"]
+            report(client, world.headers("solidaire"), "comment", comment)
+        statements = []
+
+        def count_statement(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count_statement)
+        try:
+            queue(client, world, "staff")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count_statement)
+        return len(statements)
+
+    assert statements_for(1) == statements_for(5)
+
+
+# Who acts on whom
+
+
+@pytest.mark.parametrize(
+    "actor, subject, status",
+    [
+        ("solidaire", "resident", 201),
+        ("solidaire", "other_solidaire", 403),
+        ("solidaire", "staff", 403),
+        ("solidaire", "solidaire", 403),  # oneself
+        ("staff", "resident", 201),
+        ("staff", "other_solidaire", 201),
+        ("staff", "staff", 403),  # oneself
+        ("staff", "colleague", 403),
+        ("other_staff", "resident", 404),  # another landlord's residence
+        ("resident", "other_solidaire", 403),
+        ("admin", "staff", 201),
+        ("admin", "resident", 201),
+    ],
+)
+def test_who_may_warn_whom(client, world, actor, subject, status):
+    neighbours(world, 1, "s", MembershipRole.SOLIDAIRE)
+    colleague = User(email="colleague@test.palier", display_name="Colleague", password_hash="x")
+    db.session.add_all(
+        [colleague, Membership(user=colleague, residence=world.home, role=MembershipRole.STAFF)]
+    )
+    db.session.commit()
+    ids = {
+        "resident": world.users["resident"].id,
+        "solidaire": world.users["solidaire"].id,
+        "staff": world.users["staff"].id,
+        "other_solidaire": db.session.scalar(select(User.id).where(User.display_name == "S0")),
+        "colleague": colleague.id,
+    }
+    response = act(client, world, actor, "warn", "member", ids[subject], message="Attention")
+    assert response.status_code == status, response.json
+    written = db.session.scalar(select(func.count(AuditEntry.id)))
+    assert written == (1 if status == 201 else 0)
+
+
+@pytest.mark.parametrize("actor, status", [("solidaire", 403), ("staff", 201), ("admin", 201)])
+def test_only_staff_remove_a_member(client, world, actor, status):
+    response = act(client, world, actor, "remove_member", "member", world.users["resident"].id)
+    assert response.status_code == status, response.json
+    membership = world.membership("resident")
+    db.session.refresh(membership)
+    assert membership.status == ("left" if status == 201 else "active")
+
+
+def test_every_action_needs_a_reason_and_content_actions_need_content(client, world):
+    post = publish(client, world)
+    assert act(client, world, "solidaire", "hide", "post", post, reason="  ").status_code == 422
+    member = world.users["resident"].id
+    assert act(client, world, "solidaire", "hide", "member", member).status_code == 422
+    assert act(client, world, "solidaire", "warn", "member", member).status_code == 422
+    assert act(client, world, "solidaire", "suspend", "member", member).status_code == 422
+    assert act(client, world, "solidaire", "suspend", "member", member, days=400).status_code == 422
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+
+
+def test_hide_then_restore_closes_the_case_and_tells_both_sides_in_their_language(client, world):
+    post = publish(client, world)
+    reporter = world.users["solidaire"]
+    reporter.locale = "en"
+    db.session.commit()
+    report(client, world.headers("solidaire"), "post", post, "spam")
+    hidden = act(client, world, "staff", "hide", "post", post, reason="Publicité")
+    assert hidden.status_code == 201, hidden.json
+    assert hidden.json["action"] == "hide" and hidden.json["actor"]["display_name"]
+    db.session.expire_all()
+    assert db.session.get(Post, post).visibility == Visibility.HIDDEN
+    case = db.session.scalar(select(ModerationCase))
+    assert case.closed_at is not None and case.outcome == "hidden"
+    [told] = notifications_of(world.users["resident"].id)[-1:]
+    assert told.kind == "moderation_hide"
+    assert told.payload["title"] == "Un modérateur a masqué ce que vous avez publié"
+    assert "Publicité" in told.payload["body"]
+    [thanks] = notifications_of(reporter.id)
+    assert thanks.kind == "report_upheld" and thanks.payload["title"] == "Thank you for your report"
+    mine = client.get("/api/v1/me/reports", headers=world.headers("solidaire")).json["items"]
+    assert mine[0]["status"] == "closed" and mine[0]["outcome"] == "hidden"
+    assert act(client, world, "staff", "hide", "post", post).status_code == 409
+    assert act(client, world, "staff", "restore", "post", post).status_code == 201
+    db.session.expire_all()
+    assert db.session.get(Post, post).visibility == Visibility.VISIBLE
+
+
+def test_dismissing_restores_auto_hidden_content(client, world):
+    post = publish(client, world, "solidaire")
+    for headers in neighbours(world, 3):
+        report(client, headers, "post", post)
+    assert act(client, world, "staff", "dismiss", "post", post).status_code == 201
+    db.session.expire_all()
+    assert db.session.get(Post, post).visibility == Visibility.VISIBLE
+    kinds = [n.kind for n in notifications_of(world.users["solidaire"].id)]
+    assert kinds == ["content_under_review", "moderation_restore"]
+
+
+def test_a_dismissal_is_not_told_to_an_author_who_never_knew(client, world):
+    post = publish(client, world, "solidaire")
+    report(client, world.headers("resident"), "post", post)
+    assert act(client, world, "staff", "dismiss", "post", post).status_code == 201
+    assert notifications_of(world.users["solidaire"].id) == []
+    assert [n.kind for n in notifications_of(world.users["resident"].id)] == ["report_dismissed"]
+
+
+# Suspensions
+
+
+def test_a_suspension_says_until_when_and_can_be_lifted(client, world):
+    member = world.users["resident"].id
+    suspended = act(client, world, "solidaire", "suspend", "member", member, days=7)
+    assert suspended.status_code == 201, suspended.json
+    refused = client.post(
+        "/api/v1/posts",
+        json={"residence_id": world.home.id, "kind": "post", "body": "Coucou"},
+        headers={**world.headers("resident"), "Accept-Language": "fr"},
+    )
+    assert refused.status_code == 403
+    assert refused.mimetype == "application/problem+json"
+    assert refused.json["detail"].startswith("Votre compte est suspendu jusqu’au") or (
+        "suspendu" in refused.json["detail"]
+    )
+    assert refused.json["suspended_until"] == suspended.json["details"]["until"]
+    # Still reads, and still manages the account.
+    assert client.get("/api/v1/feed", headers=world.headers("resident")).status_code == 200
+    assert (
+        client.patch(
+            "/api/v1/me", json={"display_name": "Nadia B."}, headers=world.headers("resident")
+        ).status_code
+        == 200
+    )
+    told = notifications_of(member)[-1]
+    assert told.kind == "moderation_suspend"
+    lifted = act(client, world, "solidaire", "lift_suspension", "member", member)
+    assert lifted.status_code == 201
+    assert act(client, world, "solidaire", "lift_suspension", "member", member).status_code == 409
+    again = client.post(
+        "/api/v1/posts",
+        json={"residence_id": world.home.id, "kind": "post", "body": "Coucou"},
+        headers=world.headers("resident"),
+    )
+    assert again.status_code == 201
+
+
+# The audit log
+
+
+def test_role_changes_and_actions_are_in_the_audit_log_for_staff_only(client, world):
+    membership = world.membership("resident")
+    changed = client.patch(
+        f"/api/v1/residences/{world.home.id}/members/{membership.id}",
+        json={"role": "solidaire", "reason": "Volontaire pour le jardin"},
+        headers=world.headers("staff"),
+    )
+    assert changed.status_code == 200, changed.json
+    act(client, world, "staff", "warn", "member", world.users["resident"].id, message="Merci")
+    log = client.get(
+        f"/api/v1/residences/{world.home.id}/audit-log", headers=world.headers("staff")
+    )
+    assert log.status_code == 200
+    assert [(e["action"], e["reason"]) for e in log.json["items"]] == [
+        ("warn", "Règles du réseau"),
+        ("role_change", "Volontaire pour le jardin"),
+    ]
+    assert log.json["items"][1]["details"] == {"role": {"from": "resident", "to": "solidaire"}}
+    for role, status in (("solidaire", 403), ("resident", 403), ("other_staff", 404)):
+        url = f"/api/v1/residences/{world.home.id}/audit-log"
+        assert client.get(url, headers=world.headers(role)).status_code == status, role
+
+
+def test_the_audit_log_exports_as_csv_without_formulas(client, world):
+    act(client, world, "staff", "warn", "member", world.users["resident"].id, message="x")
+    act(
+        client,
+        world,
+        "staff",
+        "warn",
+        "member",
+        world.users["resident"].id,
+        reason="=HYPERLINK(1)",
+        message="x",
+    )
+    exported = client.get(
+        f"/api/v1/residences/{world.home.id}/audit-log.csv", headers=world.headers("staff")
+    )
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert [row["action"] for row in rows] == ["warn", "warn"]
+    assert rows[1]["reason"] == "'=HYPERLINK(1)"
+    assert rows[0]["actor"] == world.users["staff"].display_name
+
+
+def test_a_refused_action_writes_no_audit_entry(client, world):
+    post = publish(client, world)
+    act(client, world, "staff", "hide", "post", post)
+    assert act(client, world, "staff", "hide", "post", post).status_code == 409
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
