@@ -10,20 +10,27 @@ from sqlalchemy import func, select
 
 from models import (
     ApiToken,
+    AuditAction,
+    AuditEntry,
     Booking,
     BookingStatus,
     Device,
     Loan,
     LoanStatus,
     Membership,
+    ModerationCase,
     Notification,
     NotificationStatus,
+    Post,
+    Report,
     User,
+    Visibility,
     db,
 )
 from notifications import dispatcher, outbox
 from services import accounts
 from services.local_time import wall_clock
+from services.news import publishing
 from tests.world import PARIS, PASSWORD, build_world, today
 
 pytestmark = pytest.mark.commits
@@ -270,3 +277,29 @@ def test_signing_in_from_one_phone_five_times_at_once_leaves_one_live_token(app,
         .where(ApiToken.device_name == "Pixel 7", ApiToken.revoked_at.is_(None))
     )
     assert live == 1
+
+
+def test_ten_neighbours_report_at_once_one_case_one_hide_one_notice(app, client):
+    world = build_world()
+    post = publishing.publish_post(
+        world.users["solidaire"], residence_id=world.home.id, kind="post", body="Vends ma voiture"
+    )
+    db.session.commit()
+    reporters = members_of(world, 10, "r")
+    body = {"target_kind": "post", "target_id": post.id, "reason": "spam"}
+    reports = run_together(
+        [
+            lambda headers=headers: client.post("/api/v1/reports", json=body, headers=headers)
+            for headers in reporters
+        ]
+    )
+    assert [r.status_code for r in reports] == [201] * 10, [r.json for r in reports]
+
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(ModerationCase.id))) == 1
+    assert db.session.scalar(select(func.count(Report.id))) == 10
+    assert db.session.get(Post, post.id).visibility == Visibility.HIDDEN
+    hides = select(func.count(AuditEntry.id)).where(AuditEntry.action == AuditAction.AUTO_HIDE)
+    assert db.session.scalar(hides) == 1
+    notices = select(func.count(Notification.id)).where(Notification.kind == "content_under_review")
+    assert db.session.scalar(notices) == 1
