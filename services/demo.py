@@ -26,10 +26,13 @@ from models import (
     MembershipRole,
     MembershipStatus,
     Message,
+    ModerationCase,
     OpeningHours,
     Post,
+    ReportReason,
     Residence,
     Space,
+    TargetKind,
     Thanks,
     User,
     db,
@@ -37,6 +40,7 @@ from models import (
 from services import accounts
 from services.bookings import new_booking
 from services.geojson import to_column
+from services.moderation import cases
 from services.news import publishing
 from services.residences import local_today
 
@@ -141,6 +145,7 @@ def load_demo() -> None:
     _spaces_and_bookings(residences[0], users)
     db.session.flush()
     _news(residences[0], users)
+    _pending_report(residences[0], users)
 
 
 def _spaces_and_bookings(residence, users) -> None:
@@ -238,6 +243,27 @@ def _news(residence, users) -> None:
         body="L’ascenseur du bâtiment A sera remplacé du 5 au 16. "
         "Les habitants solidaires aident pour les courses.",
         pinned_until=now + timedelta(days=14),
+    )
+
+
+def _pending_report(residence, users) -> None:
+    """A neighbour's advert reported as spam, waiting in the demo solidaire's queue."""
+    if db.session.scalar(
+        select(ModerationCase.id).where(ModerationCase.residence_id == residence.id)
+    ):
+        return
+    advert = publishing.publish_post(
+        users["voisine"],
+        residence_id=residence.id,
+        kind="post",
+        body="Crédits de jeux à prix cassés, écrivez-moi vite sur WhatsApp !",
+    )
+    cases.report(
+        users["resident"],
+        target_kind=TargetKind.POST,
+        target_id=advert.id,
+        reason=ReportReason.SPAM,
+        text="Publicité, ce n’est pas un voisin qui aide.",
     )
 
 

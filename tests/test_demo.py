@@ -47,7 +47,9 @@ def test_demo_loads_twice_to_the_same_data_and_its_accounts_work(client):
     assert table_counts() == first == [5, 3, 4, 3, 6, 1, 1, 2, 2, 2]
     pending = db.session.scalar(select(Booking).where(Booking.status == "pending"))
     assert pending.space.approval_required and pending.space.name == "Laverie"
-    assert db.session.scalar(select(func.count()).select_from(Post)) == 5
+    assert (
+        db.session.scalar(select(func.count()).select_from(Post)) == 6
+    )  # five, and the advert reported as spam
 
     tokens = {}
     for email, _ in demo.DEMO_ACCOUNTS:
@@ -120,3 +122,26 @@ def test_the_demo_command_refuses_the_production_configuration():
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Error: Refusing to load the demo accounts" in result.stderr
     assert "Demo data loaded" not in result.stdout
+
+
+def test_the_demo_solidaire_finds_a_report_waiting(client):
+    demo.load_demo()
+    demo.load_demo()
+    db.session.commit()
+    signed_in = client.post(
+        "/api/v1/auth/login",
+        json={
+            "email": "solidaire@demo.palier.test",
+            "password": demo.DEMO_PASSWORD,
+            "device_name": "demo",
+        },
+    )
+    headers = {"Authorization": f"Bearer {signed_in.json['token']}"}
+    residence = client.get("/api/v1/residences", headers=headers).json["items"][0]
+    assert residence["name"] == "Résidence Les Tilleuls"
+    items = client.get(
+        f"/api/v1/residences/{residence['id']}/moderation-queue", headers=headers
+    ).json["items"]
+    assert [(item["target_kind"], item["reports"][0]["reason"]) for item in items] == [
+        ("post", "spam")
+    ]
