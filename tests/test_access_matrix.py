@@ -598,6 +598,52 @@ PUSH = [
 
 MATRIX += PUSH
 
+MODERATION = [
+    Row(
+        "POST",
+        "/api/v1/reports",
+        lambda w: "/api/v1/reports",
+        # The solidaire's poll: neighbours and staff who see it report it; not its author (422).
+        statuses(401, 201, 404, 422, 201, 404, 201),
+        lambda w: {"target_kind": "post", "target_id": w.poll.id, "reason": "spam"},
+    ),
+    Row("GET", "/api/v1/me/reports", lambda w: "/api/v1/me/reports", SIGNED_IN_OK),
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/moderation-queue",
+        lambda w: f"/api/v1/residences/{w.home.id}/moderation-queue",
+        MODERATORS_OF_HOME,
+    ),
+    Row(
+        "POST",
+        "/api/v1/residences/<int:residence_id>/moderation-actions",
+        lambda w: f"/api/v1/residences/{w.home.id}/moderation-actions",
+        # Warn the resident: her residence's solidaire and staff, and admins.
+        statuses(401, 403, 404, 201, 201, 404, 201),
+        lambda w: {
+            "action": "warn",
+            "target_kind": "member",
+            "target_id": w.users["resident"].id,
+            "reason": "Bruit",
+            "message": "Merci de baisser la musique après 22 h.",
+        },
+    ),
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/audit-log",
+        lambda w: f"/api/v1/residences/{w.home.id}/audit-log",
+        STAFF_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/audit-log.csv",
+        lambda w: f"/api/v1/residences/{w.home.id}/audit-log.csv",
+        STAFF_OF_HOME,
+    ),
+]
+
+MATRIX += MODERATION
+
 
 def test_every_endpoint_is_in_the_matrix(app):
     served = {
