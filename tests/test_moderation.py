@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from sqlalchemy import event, func, select
@@ -18,8 +19,9 @@ from models import (
     Visibility,
     db,
 )
+from notifications.texts import readable
 from services import accounts
-from tests.world import PASSWORD, World
+from tests.world import PARIS, PASSWORD, World
 
 
 def neighbours(world: World, count: int, prefix: str = "n", role=MembershipRole.RESIDENT):
@@ -382,8 +384,11 @@ def test_a_suspension_says_until_when_and_can_be_lifted(client, world):
     )
     assert refused.status_code == 403
     assert refused.mimetype == "application/problem+json"
-    assert refused.json["detail"].startswith("Votre compte est suspendu jusqu’au") or (
-        "suspendu" in refused.json["detail"]
+    # In the residence's time, in the member's language.
+    until = datetime.fromisoformat(suspended.json["details"]["until"]).astimezone(PARIS)
+    assert refused.json["detail"] == (
+        f"Votre compte est suspendu jusqu’au {readable(until, 'fr')} : vous pouvez toujours "
+        "lire, recevoir les alertes et gérer votre compte."
     )
     assert refused.json["suspended_until"] == suspended.json["details"]["until"]
     # Still reads, and still manages the account.

@@ -156,10 +156,10 @@ def _check_may_act(user: User, residence, target: Target, action: ModerationActi
 
 
 def _set_visibility(target: Target, visibility: Visibility) -> None:
+    if target.row.visibility == visibility == Visibility.HIDDEN:
+        raise Conflict("This is hidden already.")
     if target.row.visibility == visibility:
-        raise Conflict(
-            "This is hidden already." if visibility == Visibility.HIDDEN else "This is not hidden."
-        )
+        raise Conflict("This is not hidden.")
     target.row.visibility = visibility
 
 
