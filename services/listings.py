@@ -1,6 +1,7 @@
 """Listings: what neighbours offer (objects to lend or give, help) and ask for."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import null, select
 from sqlalchemy.orm import aliased, selectinload
@@ -15,6 +16,7 @@ from models import (
     User,
     db,
 )
+from models.base import utcnow
 from models.listings import CATEGORIES_BY_KIND
 from models.search import matches_text
 from models.spatial import distance_m
@@ -69,8 +71,9 @@ def update_listing(user: User, listing_id: int, changes: dict) -> Listing:
         _check_category(listing.kind, changes["category"])
     _check_value(listing.kind, changes.get("estimated_value_eur"))
     for field in ("title", "description"):
-        if field in changes:
+        if field in changes and changes[field].strip() != getattr(listing, field):
             setattr(listing, field, changes[field].strip())
+            listing.edited_at = utcnow()
     for field in ("category", "estimated_value_eur"):
         if field in changes:
             setattr(listing, field, changes[field])
@@ -78,6 +81,21 @@ def update_listing(user: User, listing_id: int, changes: dict) -> Listing:
         listing.status = ListingStatus(changes["status"])
     db.session.flush()
     return listing
+
+
+def delete_own_listing(user: User, listing_id: int) -> None:
+    """The author deletes the listing: 404 if out of reach or already deleted, 403 if not theirs."""
+    delete_listing(_owned_listing(user, listing_id))
+
+
+def delete_listing(listing: Listing, now: datetime | None = None) -> None:
+    """Delete a listing, whoever asks (its author, or a moderator: the caller checks): it is
+    gone from search and reads, its photos with it (the files once the unit has committed).
+    Loans and exchanges already made on it keep their threads. 404 if already deleted."""
+    if listing.deleted_at is not None:
+        raise NotFound("This listing does not exist or is out of reach.")
+    listing.deleted_at = now or utcnow()
+    photos.drop_photos(listing.photos)
 
 
 def search_listings(user: User, filters: dict, cursor: str | None, limit: int | None) -> Page:

@@ -152,10 +152,12 @@ def visible_content_clause(user: User, content, author_column):
     - `building`: members of that building; `residence`: members of the residence;
       `nearby`: members of every residence within NEARBY_RADIUS_M of the content's residence;
     - moderators (solidaires, staff) of the content's residence read everything in it;
-    - hidden content is read only by its author and those moderators.
+    - hidden content is read only by its author and those moderators;
+    - deleted content is read by nobody.
     """
+    live = content.deleted_at.is_(None)
     if user.is_platform_admin:
-        return true()
+        return live
     member_of = _active_memberships(user)
     my_buildings = select(Membership.building_id).where(
         Membership.user_id == user.id,
@@ -174,9 +176,12 @@ def visible_content_clause(user: User, content, author_column):
         and_(content.scope == Scope.BUILDING, content.building_id.in_(my_buildings)),
         and_(content.scope == Scope.NEARBY, content.residence_id.in_(near_mine)),
     )
-    return or_(
-        content.residence_id.in_(moderated),
-        and_(in_reach, or_(content.visibility == Visibility.VISIBLE, author_column == user.id)),
+    return and_(
+        live,
+        or_(
+            content.residence_id.in_(moderated),
+            and_(in_reach, or_(content.visibility == Visibility.VISIBLE, author_column == user.id)),
+        ),
     )
 
 
@@ -279,7 +284,8 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
             sources.append((query, target.published_at, target.post_id))
     parts = []
     for query, published_at, post_id in sources:
-        query = query.where(published_at.is_not(None))
+        # Deleted posts are read by nobody.
+        query = query.where(published_at.is_not(None), Post.deleted_at.is_(None))
         if condition is not None:
             query = query.where(condition)
         if before is not None:
