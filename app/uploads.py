@@ -1,8 +1,9 @@
 """Uploaded photos, served back by their unguessable names while their content may be seen.
 
-A photo whose row is gone, or whose listing or post is hidden by moderation, answers 404 like
-one that never existed. All photos are residents' content: caches on the way must not keep
-them (`private`), and a phone keeps one for an hour at most, so that hiding takes effect soon.
+A photo whose row is gone, or whose listing or post is hidden by moderation or deleted, answers
+404 like one that never existed. All photos are residents' content: caches on the way must not
+keep them (`private`), and a phone keeps one for an hour at most, so that hiding takes effect
+soon.
 """
 
 from flask import current_app, send_from_directory
@@ -34,8 +35,8 @@ IMAGE = {"schema": {"type": "string", "format": "binary"}}
 def get_photo(filename):
     """Get a photo
 
-    By the unguessable name in a photo's `url`; 404 once its listing or post is hidden or the
-    photo removed. Served `private`, for an hour at most.
+    By the unguessable name in a photo's `url`; 404 once its listing or post is hidden or
+    deleted, or the photo removed. Served `private`, for an hour at most.
     """
     if not photos.servable(filename):
         raise NotFound()

@@ -1,6 +1,7 @@
 """Listings: what neighbours offer (objects to lend or give, help) and ask for."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import null, select
 from sqlalchemy.orm import aliased, selectinload
@@ -12,14 +13,17 @@ from models import (
     ListingStatus,
     Residence,
     Scope,
+    TargetKind,
     User,
     db,
 )
+from models.base import utcnow
 from models.listings import CATEGORIES_BY_KIND
 from models.search import matches_text
 from models.spatial import distance_m
 from services import photos, scoping
 from services.errors import Forbidden, NotFound, field_error
+from services.moderation import cases
 from services.pagination import Page, paginate
 
 
@@ -50,6 +54,8 @@ def create_listing(user: User, data: dict) -> Listing:
     )
     db.session.add(listing)
     db.session.flush()
+    texts = (listing.title, listing.description)
+    cases.hold_if_filtered(TargetKind.LISTING, listing, membership.residence, user, *texts)
     return listing
 
 
@@ -68,16 +74,41 @@ def update_listing(user: User, listing_id: int, changes: dict) -> Listing:
     if "category" in changes:
         _check_category(listing.kind, changes["category"])
     _check_value(listing.kind, changes.get("estimated_value_eur"))
-    for field in ("title", "description"):
-        if field in changes:
-            setattr(listing, field, changes[field].strip())
+    rewritten = {
+        field: changes[field].strip()
+        for field in ("title", "description")
+        if field in changes and changes[field].strip() != getattr(listing, field)
+    }
+    if rewritten:
+        cases.refuse_changes_under_review(TargetKind.LISTING, listing.id)
+        for field, value in rewritten.items():
+            setattr(listing, field, value)
+        listing.edited_at = utcnow()
     for field in ("category", "estimated_value_eur"):
         if field in changes:
             setattr(listing, field, changes[field])
     if "status" in changes:
         listing.status = ListingStatus(changes["status"])
     db.session.flush()
+    if rewritten:
+        residence = db.session.get(Residence, listing.residence_id)
+        cases.hold_if_filtered(TargetKind.LISTING, listing, residence, user, *rewritten.values())
     return listing
+
+
+def delete_own_listing(user: User, listing_id: int) -> None:
+    """The author deletes the listing: 404 if out of reach or already deleted, 403 if not theirs."""
+    delete_listing(_owned_listing(user, listing_id))
+
+
+def delete_listing(listing: Listing, now: datetime | None = None) -> None:
+    """Delete a listing, whoever asks (its author, or a moderator: the caller checks): it is
+    gone from search and reads, its photos with it (the files once the unit has committed).
+    Loans and exchanges already made on it keep their threads. 404 if already deleted."""
+    if listing.deleted_at is not None:
+        raise NotFound("This listing does not exist or is out of reach.")
+    listing.deleted_at = now or utcnow()
+    photos.drop_photos(listing.photos)
 
 
 def search_listings(user: User, filters: dict, cursor: str | None, limit: int | None) -> Page:

@@ -71,19 +71,38 @@ def attach(collection: list, data: bytes, make_row):
 
 def servable(filename: str) -> bool:
     """Whether the file of this name may be served: its row exists (a file left on disk by a
-    deleted photo is not), and the listing or post it belongs to is not hidden. One query."""
+    deleted photo is not), and the listing or post it belongs to is neither hidden nor deleted.
+    One query."""
     listing = (
         select(ListingPhoto.id)
         .join(Listing, Listing.id == ListingPhoto.listing_id)
-        .where(ListingPhoto.filename == filename, Listing.visibility == Visibility.VISIBLE)
+        .where(
+            ListingPhoto.filename == filename,
+            Listing.visibility == Visibility.VISIBLE,
+            Listing.deleted_at.is_(None),
+        )
     )
     post = (
         select(PostPhoto.id)
         .join(Post, Post.id == PostPhoto.post_id)
-        .where(PostPhoto.filename == filename, Post.visibility == Visibility.VISIBLE)
+        .where(
+            PostPhoto.filename == filename,
+            Post.visibility == Visibility.VISIBLE,
+            Post.deleted_at.is_(None),
+        )
     )
     space = select(SpacePhoto.id).where(SpacePhoto.filename == filename)
     return bool(db.session.scalar(select(union_all(listing, post, space).exists())))
+
+
+def drop_photos(collection: list) -> None:
+    """Remove every photo of `collection` (a listing's or a post's, whose rows are deleted as
+    orphans): the rows now, the files once the unit of work has committed."""
+    filenames = [photo.filename for photo in collection]
+    collection.clear()
+    db.session.flush()
+    for filename in filenames:
+        drop_photo(filename)
 
 
 def drop_photo(filename: str) -> None:

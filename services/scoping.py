@@ -153,11 +153,13 @@ def visible_content_clause(user: User, content, author_column):
       `nearby`: members of every residence within NEARBY_RADIUS_M of the content's residence;
     - moderators (solidaires, staff) of the content's residence read everything in it;
     - hidden content is read only by its author: moderators read it in their queue
-      (services/moderation/queue.py), nowhere else.
+      (services/moderation/queue.py), nowhere else;
+    - deleted content is read by nobody.
     """
+    live = content.deleted_at.is_(None)
     readable = or_(content.visibility == Visibility.VISIBLE, author_column == user.id)
     if user.is_platform_admin:
-        return readable
+        return and_(live, readable)
     member_of = _active_memberships(user)
     my_buildings = select(Membership.building_id).where(
         Membership.user_id == user.id,
@@ -176,7 +178,7 @@ def visible_content_clause(user: User, content, author_column):
         and_(content.scope == Scope.BUILDING, content.building_id.in_(my_buildings)),
         and_(content.scope == Scope.NEARBY, content.residence_id.in_(near_mine)),
     )
-    return and_(or_(content.residence_id.in_(moderated), in_reach), readable)
+    return and_(live, readable, or_(content.residence_id.in_(moderated), in_reach))
 
 
 def can_moderate(user: User, residence_id: int) -> bool:
@@ -236,9 +238,9 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
 
     A post reaches the residences or buildings it targets (fixed at publication); moderators
     read every post written in or reaching their residences; hidden posts are read by their
-    author only (moderators read them in their queue). The user's residences and buildings are looked up first
-    (one small query), so that each source is read newest first in index order: with `before` (a
-    (published_at, id) bound) and `limit`, no source reads more than a page.
+    author only (moderators read them in their queue). The user's residences and buildings are
+    looked up first (one small query), so that each source is read newest first in index order:
+    with `before` (a (published_at, id) bound) and `limit`, no source reads more than a page.
     """
     memberships = db.session.execute(
         select(Membership.residence_id, Membership.building_id).where(
@@ -256,9 +258,7 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
         query = select(Post.id, Post.published_at).where(readable)
         sources.append((query, Post.published_at, Post.id))
     elif moderated:
-        query = select(Post.id, Post.published_at).where(
-            Post.residence_id.in_(moderated), readable
-        )
+        query = select(Post.id, Post.published_at).where(Post.residence_id.in_(moderated), readable)
         sources.append((query, Post.published_at, Post.id))
         # And every post that reaches one of their residences (a neighbour's `nearby` post,
         # perhaps from another landlord's residence): they answer for what their members read.
@@ -281,7 +281,8 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
             sources.append((query, target.published_at, target.post_id))
     parts = []
     for query, published_at, post_id in sources:
-        query = query.where(published_at.is_not(None))
+        # Deleted posts are read by nobody.
+        query = query.where(published_at.is_not(None), Post.deleted_at.is_(None))
         if condition is not None:
             query = query.where(condition)
         if before is not None:

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from models import ApiToken, db
+from models import ApiToken, Comment, Message, db
 from tests.photos import png_bytes
 from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World, today
 
@@ -50,11 +50,34 @@ LISTING_OWNER = statuses(401, 200, 404, 403, 403, 404, 403)
 PARTICIPANTS = statuses(401, 200, 404, 200, 404, 404, 404)
 OWNER_ACTS = statuses(401, 200, 404, 403, 404, 404, 404)
 OTHER_SIDE_ACTS = statuses(401, 403, 404, 200, 404, 404, 404)
+# Content the resident wrote in the home residence: she changes or deletes it; those who see it
+# are refused (403), the others do not see it (404).
+AUTHOR_CHANGES = statuses(401, 200, 404, 403, 403, 404, 403)
+AUTHOR_DELETES = statuses(401, 204, 404, 403, 403, 404, 403)
+# The resident's message in the loan's thread: the other side is refused, nobody else sees it.
+MESSAGE_AUTHOR_CHANGES = statuses(401, 200, 404, 403, 404, 404, 404)
+MESSAGE_AUTHOR_DELETES = statuses(401, 204, 404, 403, 404, 404, 404)
 
 
 def session_id(world: World, role: str) -> int:
     digest = hashlib.sha256(world.tokens[role].encode()).hexdigest()
     return db.session.scalar(db.select(ApiToken.id).where(ApiToken.token_hash == digest))
+
+
+def comment_id(world: World) -> int:
+    """The resident's comment on her own event."""
+    comment = Comment(post_id=world.event.id, author=world.users["resident"], body="Je viens !")
+    db.session.add(comment)
+    db.session.commit()
+    return comment.id
+
+
+def message_id(world: World) -> int:
+    """The resident's message in the thread of the loan of her drill."""
+    message = Message(loan_id=world.loan.id, author=world.users["resident"], body="Samedi ?")
+    db.session.add(message)
+    db.session.commit()
+    return message.id
 
 
 SQUARE = {
@@ -220,6 +243,12 @@ LENDING = [
         lambda w: {"status": "paused"},
     ),
     Row(
+        "DELETE",
+        "/api/v1/listings/<int:listing_id>",
+        lambda w: f"/api/v1/listings/{w.lend.id}",
+        AUTHOR_DELETES,
+    ),
+    Row(
         "POST",
         "/api/v1/listings/<int:listing_id>/photos",
         lambda w: f"/api/v1/listings/{w.lend.id}/photos",
@@ -315,6 +344,19 @@ LENDING = [
             ),
         )
     ],
+    Row(
+        "PATCH",
+        "/api/v1/messages/<int:message_id>",
+        lambda w: f"/api/v1/messages/{message_id(w)}",
+        MESSAGE_AUTHOR_CHANGES,
+        lambda w: {"body": "Samedi 11 h plutôt ?"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/messages/<int:message_id>",
+        lambda w: f"/api/v1/messages/{message_id(w)}",
+        MESSAGE_AUTHOR_DELETES,
+    ),
     Row(
         "GET",
         "/api/v1/members/<int:user_id>",
@@ -497,6 +539,19 @@ NEWS = [
         "GET", "/api/v1/posts/<int:post_id>", lambda w: f"/api/v1/posts/{w.event.id}", HOME_CONTENT
     ),
     Row(
+        "PATCH",
+        "/api/v1/posts/<int:post_id>",
+        lambda w: f"/api/v1/posts/{w.event.id}",
+        AUTHOR_CHANGES,
+        lambda w: {"body": "Fête des voisins, apportez un plat"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/posts/<int:post_id>",
+        lambda w: f"/api/v1/posts/{w.event.id}",
+        AUTHOR_DELETES,
+    ),
+    Row(
         "POST",
         "/api/v1/posts/<int:post_id>/photos",
         lambda w: f"/api/v1/posts/{w.event.id}/photos",
@@ -516,6 +571,19 @@ NEWS = [
         lambda w: f"/api/v1/posts/{w.event.id}/comments",
         statuses(401, 201, 404, 201, 201, 404, 201),
         lambda w: {"body": "J’apporte une tarte"},
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/comments/<int:comment_id>",
+        lambda w: f"/api/v1/comments/{comment_id(w)}",
+        AUTHOR_CHANGES,
+        lambda w: {"body": "Je viens avec une tarte"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/comments/<int:comment_id>",
+        lambda w: f"/api/v1/comments/{comment_id(w)}",
+        AUTHOR_DELETES,
     ),
     Row(
         "PUT",

@@ -73,8 +73,22 @@ def update_listing(changes, listing_id):
     """Change a listing
 
     The author changes the listing, or pauses or closes it. Fields left out keep their value.
+    A new title or description shows when it was last edited (`edited_at`).
     """
     return listings.update_listing(signed_in_user(), listing_id, changes)
+
+
+@blp.route("/listings/<int:listing_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+@blp.errors(403)
+def delete_listing(listing_id):
+    """Delete a listing
+
+    The author deletes it: it is gone from search for everyone (404 from then on), its photos
+    with it. Loans and exchanges already made on it go on.
+    """
+    listings.delete_own_listing(signed_in_user(), listing_id)
 
 
 @blp.route("/listings/<int:listing_id>/photos", methods=["POST"])

@@ -12,6 +12,7 @@ from app.schemas.news import (
     CommentSchema,
     FeedItemSchema,
     FeedPageSchema,
+    PostEditSchema,
     PostRequestSchema,
     ReachSchema,
     ReactionSchema,
@@ -69,6 +70,36 @@ def get_post(post_id):
     return feed.get_post(signed_in_user(), post_id)
 
 
+@blp.route("/posts/<int:post_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(PostEditSchema)
+@blp.response(200, FeedItemSchema)
+@blp.errors(403)
+def edit_post(data, post_id):
+    """Change a post
+
+    The author changes its title, its text, or an event's place; fields left out keep their
+    value. The post shows when it was last edited (`edited_at`); who it reaches stays as it
+    was published.
+    """
+    user = signed_in_user()
+    post = publishing.edit_own_post(user, post_id, **data)
+    return feed.get_post(user, post.id)
+
+
+@blp.route("/posts/<int:post_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+@blp.errors(403)
+def delete_post(post_id):
+    """Delete a post
+
+    The author deletes it: it is gone from the feed for everyone (404 from then on), its
+    photos with it.
+    """
+    publishing.delete_own_post(signed_in_user(), post_id)
+
+
 @blp.route("/posts/<int:post_id>/photos", methods=["POST"])
 @login_required
 @rate_limits.photo_uploads
@@ -91,7 +122,8 @@ def add_post_photo(files, post_id):
 def list_comments(args, post_id):
     """Read a post's comments
 
-    Oldest first; hidden comments are left out, except my own.
+    Oldest first; hidden comments are left out, except my own. A deleted comment keeps its
+    place, with `deleted` true and no text.
     """
     return interactions.list_comments(signed_in_user(), post_id, args.get("cursor"), args["limit"])
 
@@ -106,6 +138,32 @@ def add_comment(data, post_id):
     The post's author is told who commented.
     """
     return interactions.add_comment(signed_in_user(), post_id, data["body"])
+
+
+@blp.route("/comments/<int:comment_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(CommentRequestSchema)
+@blp.response(200, CommentSchema)
+@blp.errors(403)
+def edit_comment(data, comment_id):
+    """Change a comment
+
+    The author changes its text; the comment shows when it was last edited (`edited_at`).
+    """
+    return interactions.edit_own_comment(signed_in_user(), comment_id, data["body"])
+
+
+@blp.route("/comments/<int:comment_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+@blp.errors(403)
+def delete_comment(comment_id):
+    """Delete a comment
+
+    The author deletes it: it stays in the post's comments as `deleted`, without its text,
+    and no longer counts.
+    """
+    interactions.delete_own_comment(signed_in_user(), comment_id)
 
 
 @blp.route("/posts/<int:post_id>/reaction", methods=["PUT"])

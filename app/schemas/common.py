@@ -188,6 +188,27 @@ def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
+def edited_at_field(**kwargs) -> fields.DateTime:
+    return fields.DateTime(
+        allow_none=True,
+        metadata={"description": "When its author last changed the text; null if never."},
+        **kwargs,
+    )
+
+
+# A deleted comment or message keeps its place in its thread, without its text.
+def deleted_flag() -> fields.Function:
+    return fields.Function(lambda row: row.deleted_at is not None, metadata={"type": "boolean"})
+
+
+def body_until_deleted() -> fields.Function:
+    return fields.Function(
+        lambda row: None if row.deleted_at is not None else row.body,
+        allow_none=True,
+        metadata={"type": "string", "description": "Null once deleted."},
+    )
+
+
 class AuthorSchema(ResponseSchema):
     id = fields.Integer()
     display_name = fields.String()

@@ -2,7 +2,16 @@
 
 from marshmallow import fields
 
-from app.schemas.common import ApiSchema, AuthorSchema, ResponseSchema, page_of, text
+from app.schemas.common import (
+    ApiSchema,
+    AuthorSchema,
+    ResponseSchema,
+    body_until_deleted,
+    deleted_flag,
+    edited_at_field,
+    page_of,
+    text,
+)
 
 
 class MessageRequestSchema(ApiSchema):
@@ -12,8 +21,10 @@ class MessageRequestSchema(ApiSchema):
 class MessageSchema(ResponseSchema):
     id = fields.Integer()
     author = fields.Nested(AuthorSchema)
-    body = fields.String()
+    body = body_until_deleted()
+    deleted = deleted_flag()
     created_at = fields.DateTime()
+    edited_at = edited_at_field()
 
 
 MessagePageSchema = page_of(MessageSchema, "MessagePage")

@@ -11,6 +11,7 @@ from app.schemas.common import (
     ResponseSchema,
     at_most,
     between,
+    edited_at_field,
     enum_of,
     one_of,
     page_of,
@@ -52,6 +53,7 @@ class ListingSchema(ResponseSchema):
     owner = fields.Nested(AuthorSchema)
     photos = fields.List(fields.Nested(PhotoSchema))
     created_at = fields.DateTime()
+    edited_at = edited_at_field()
 
 
 class ListingUpdateSchema(ApiSchema):

@@ -12,6 +12,9 @@ from app.schemas.common import (
     ResponseSchema,
     at_most,
     between,
+    body_until_deleted,
+    deleted_flag,
+    edited_at_field,
     enum_of,
     one_of,
     page_of,
@@ -83,6 +86,7 @@ class FeedItemSchema(ResponseSchema):
         metadata={"description": "Null while a staff announcement waits for its time"},
     )
     pinned_until = fields.DateTime(attribute="post.pinned_until", allow_none=True)
+    edited_at = edited_at_field(attribute="post.edited_at")
     author = fields.Nested(AuthorWithRoleSchema)
     photos = fields.List(fields.Nested(PhotoSchema), attribute="post.photos")
     comments = fields.Integer()
@@ -108,6 +112,14 @@ class FeedItemSchema(ResponseSchema):
 FeedPageSchema = page_of(FeedItemSchema, "FeedPage")
 
 
+class PostEditSchema(ApiSchema):
+    title = fields.String(allow_none=True, validate=at_most(120))
+    body = text(MAX_POST_LENGTH)
+    place = fields.String(
+        allow_none=True, validate=at_most(200), metadata={"description": "Events only"}
+    )
+
+
 class CommentRequestSchema(ApiSchema):
     body = text(1000, required=True)
 
@@ -115,8 +127,10 @@ class CommentRequestSchema(ApiSchema):
 class CommentSchema(ResponseSchema):
     id = fields.Integer()
     author = fields.Nested(AuthorSchema)
-    body = fields.String()
+    body = body_until_deleted()
+    deleted = deleted_flag()
     created_at = fields.DateTime()
+    edited_at = edited_at_field()
 
 
 CommentPageSchema = page_of(CommentSchema, "CommentPage")

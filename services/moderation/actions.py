@@ -28,10 +28,11 @@ from models import (
 )
 from models.base import utcnow
 from notifications import outbox
-from services import scoping
+from services import conversations, listings, scoping
 from services.errors import Conflict, Forbidden, field_error
 from services.moderation import audit, suspensions
 from services.moderation.targets import Target, is_staff, moderated_target
+from services.news import interactions, publishing
 
 
 class ModerationActionKind(enum.StrEnum):
@@ -45,6 +46,12 @@ class ModerationActionKind(enum.StrEnum):
     REMOVE_MEMBER = "remove_member"
 
 
+DELETIONS = {
+    TargetKind.POST: publishing.delete_post,
+    TargetKind.COMMENT: interactions.delete_comment,
+    TargetKind.LISTING: listings.delete_listing,
+    TargetKind.MESSAGE: conversations.delete_message,
+}
 CONTENT_ONLY = {
     ModerationActionKind.HIDE,
     ModerationActionKind.RESTORE,
@@ -164,7 +171,8 @@ def _set_visibility(target: Target, visibility: Visibility) -> None:
 
 
 def _delete(target: Target) -> None:
-    raise NotImplementedError  # wired to the feature services' deletions
+    """The same deletion as the author's: gone for everyone, photos no longer served."""
+    DELETIONS[target.kind](target.row)
 
 
 def _remove_member(member: User, residence) -> None:

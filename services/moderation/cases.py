@@ -149,6 +149,25 @@ def hold_if_filtered(
     return True
 
 
+def refuse_changes_under_review(target_kind: TargetKind, target_id: int) -> None:
+    """Reported or held content keeps the text moderators are asked about until they decide:
+    its author may delete it, not rewrite it."""
+    under_review = (
+        select(ModerationCase.id)
+        .where(
+            ModerationCase.target_kind == target_kind,
+            ModerationCase.target_id == target_id,
+            ModerationCase.closed_at.is_(None),
+        )
+        .exists()
+    )
+    if db.session.scalar(select(under_review)):
+        raise Conflict(
+            "This is waiting for a moderator: it cannot be changed until they have looked at "
+            "it. You can still delete it."
+        )
+
+
 def _tell_author(case: ModerationCase, target: Target, kind: str) -> None:
     outbox.enqueue(
         [db.session.get(User, target.author_id)],

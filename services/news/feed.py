@@ -126,7 +126,9 @@ def _items_query(user: User):
         select(
             Post,
             func.coalesce(role, "staff"),
-            counted(Comment, Comment.visibility == Visibility.VISIBLE),
+            counted(
+                Comment, Comment.visibility == Visibility.VISIBLE, Comment.deleted_at.is_(None)
+            ),
             counted(Reaction),
             counted(EventRsvp, EventRsvp.answer == Rsvp.GOING),
             mine(Reaction.kind, Reaction),

@@ -15,6 +15,7 @@ from models import (
     PostRead,
     Reaction,
     Rsvp,
+    TargetKind,
     User,
     Visibility,
     Vote,
@@ -23,12 +24,15 @@ from models import (
 from models.base import utcnow
 from notifications import outbox
 from services import scoping
-from services.errors import Conflict, Forbidden, field_error
+from services.errors import Conflict, Forbidden, NotFound, field_error
+from services.moderation import cases
 from services.news.feed import visible_post
 from services.pagination import Page, paginate
 
 
 def list_comments(user: User, post_id: int, cursor, limit) -> Page:
+    """Oldest first; deleted comments stay in their place, as tombstones (the API shows no
+    text); hidden ones are left out, except the member's own."""
     post = visible_post(user, post_id)
     query = (
         select(Comment)
@@ -46,7 +50,8 @@ def add_comment(user: User, post_id: int, body: str) -> Comment:
     comment = Comment(post_id=post.id, author=user, body=body.strip())
     db.session.add(comment)
     db.session.flush()
-    if post.author_id != user.id:
+    held = cases.hold_if_filtered(TargetKind.COMMENT, comment, post.residence, user, comment.body)
+    if post.author_id != user.id and not held:
         outbox.enqueue(
             [post.author],
             "comment",
@@ -56,6 +61,56 @@ def add_comment(user: User, post_id: int, body: str) -> Comment:
             link=f"palier://posts/{post.id}",
         )
     db.session.flush()
+    return comment
+
+
+def edit_own_comment(
+    user: User, comment_id: int, body: str, now: datetime | None = None
+) -> Comment:
+    """The author changes the text of a comment; marked edited when it changed."""
+    comment = _own_comment(user, comment_id)
+    body = body.strip()
+    if body != comment.body:
+        cases.refuse_changes_under_review(TargetKind.COMMENT, comment.id)
+        comment.body = body
+        comment.edited_at = now or utcnow()
+        db.session.flush()
+        residence = db.session.get(Post, comment.post_id).residence
+        cases.hold_if_filtered(TargetKind.COMMENT, comment, residence, user, body)
+    return comment
+
+
+def delete_own_comment(user: User, comment_id: int) -> None:
+    """The author deletes a comment: 404 if out of reach or already deleted, 403 if not theirs."""
+    delete_comment(_own_comment(user, comment_id))
+
+
+def delete_comment(comment: Comment, now: datetime | None = None) -> None:
+    """Delete a comment, whoever asks (its author, or a moderator: the caller checks). It stays
+    in the post's comments as a tombstone, and counts no more. 404 if already deleted."""
+    if comment.deleted_at is not None:
+        raise NotFound("This comment does not exist or is out of reach.")
+    comment.deleted_at = now or utcnow()
+    db.session.flush()
+
+
+def _own_comment(user: User, comment_id: int) -> Comment:
+    """A comment the user may read, not deleted, on a post the user may read (404 otherwise),
+    that the user wrote (403 otherwise)."""
+    comment = db.session.scalar(
+        select(Comment)
+        .join(Post, Post.id == Comment.post_id)
+        .where(
+            Comment.id == comment_id,
+            Comment.deleted_at.is_(None),
+            or_(Comment.visibility == Visibility.VISIBLE, Comment.author_id == user.id),
+            scoping.visible_posts_clause(user, Post),
+        )
+    )
+    if comment is None:
+        raise NotFound("This comment does not exist or is out of reach.")
+    if comment.author_id != user.id:
+        raise Forbidden("Only the author of this comment can change it.")
     return comment
 
 

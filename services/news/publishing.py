@@ -15,13 +15,15 @@ from models import (
     PostResidence,
     PostScope,
     Space,
+    TargetKind,
     User,
     db,
 )
 from models.base import utcnow
 from notifications import outbox
 from services import photos, scoping
-from services.errors import Forbidden, field_error
+from services.errors import Forbidden, NotFound, field_error
+from services.moderation import cases
 from services.news.feed import visible_post
 from services.news.targeting import STAFF_KINDS, set_targets, targeted_members
 
@@ -89,6 +91,8 @@ def publish_post(
     if post.publish_at <= now:
         _publish(post, now)
     db.session.flush()
+    texts = (post.title, post.body, post.place, *(option.label for option in post.options))
+    cases.hold_if_filtered(TargetKind.POST, post, residence, user, *texts)
     return post
 
 
@@ -97,7 +101,7 @@ def publish_due_posts(now: datetime | None = None) -> int:
     now = now or utcnow()
     due = db.session.scalars(
         select(Post)
-        .where(Post.published_at.is_(None), Post.publish_at <= now)
+        .where(Post.published_at.is_(None), Post.publish_at <= now, Post.deleted_at.is_(None))
         .with_for_update(skip_locked=True)
     ).all()
     for post in due:
@@ -107,10 +111,69 @@ def publish_due_posts(now: datetime | None = None) -> int:
 
 
 def add_photo(user: User, post_id: int, data: bytes) -> PostPhoto:
+    post = _own_post(user, post_id)
+    return photos.attach(post.photos, data, lambda **stored: PostPhoto(post=post, **stored))
+
+
+# A field of edit_own_post that the author left out.
+KEEP = object()
+
+
+def edit_own_post(
+    user: User,
+    post_id: int,
+    *,
+    title: str | None = KEEP,
+    body: str = KEEP,
+    place: str | None = KEEP,
+    now: datetime | None = None,
+) -> Post:
+    """The author changes the text of a post: its title, its body, an event's place (emptied,
+    the place of an event in a space is the space's name again). Fields left out keep their
+    value; the post is marked edited when its text changed. Who it reaches stays as published."""
+    post = _own_post(user, post_id)
+    changes = {}
+    if title is not KEEP:
+        changes["title"] = (title or "").strip() or None
+    if body is not KEEP:
+        changes["body"] = body.strip()
+    if place is not KEEP:
+        if post.kind != PostKind.EVENT:
+            raise field_error("place", "Only events have a place.")
+        changes["place"] = (place or "").strip() or None
+        if changes["place"] is None and post.space_id is not None:
+            changes["place"] = db.session.get(Space, post.space_id).name
+    changed = {name: value for name, value in changes.items() if getattr(post, name) != value}
+    if changed:
+        cases.refuse_changes_under_review(TargetKind.POST, post.id)
+        for name, value in changed.items():
+            setattr(post, name, value)
+        post.edited_at = now or utcnow()
+        db.session.flush()
+        cases.hold_if_filtered(TargetKind.POST, post, post.residence, user, *changed.values())
+    return post
+
+
+def delete_own_post(user: User, post_id: int) -> None:
+    """The author deletes the post: 404 if out of reach or already deleted, 403 if not theirs."""
+    delete_post(_own_post(user, post_id))
+
+
+def delete_post(post: Post, now: datetime | None = None) -> None:
+    """Delete a post, whoever asks (its author, or a moderator: the caller checks): it is gone
+    from the feed and reads, its photos with it (the files once the unit has committed); its
+    comments, reactions and answers stay behind it. 404 if already deleted."""
+    if post.deleted_at is not None:
+        raise NotFound("This post does not exist or is out of reach.")
+    post.deleted_at = now or utcnow()
+    photos.drop_photos(post.photos)
+
+
+def _own_post(user: User, post_id: int) -> Post:
     post = visible_post(user, post_id)
     if post.author_id != user.id:
         raise Forbidden("Only the author of this post can change it.")
-    return photos.attach(post.photos, data, lambda **stored: PostPhoto(post=post, **stored))
+    return post
 
 
 def notify_readers(recipients, post: Post, kind: str, urgent: bool = False, **params) -> None:

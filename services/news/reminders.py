@@ -19,6 +19,7 @@ def send_event_reminders(now: datetime | None = None) -> int:
             Post.kind == PostKind.EVENT,
             Post.published_at.is_not(None),
             Post.reminder_sent_at.is_(None),
+            Post.deleted_at.is_(None),
             Post.starts_at > now,
             Post.starts_at <= now + EVENT_REMINDER_AHEAD,
         )
@@ -42,7 +43,10 @@ def tell_closed_polls(now: datetime | None = None) -> int:
     now = now or utcnow()
     polls = db.session.scalars(
         select(Post).where(
-            Post.kind == PostKind.POLL, Post.closes_at <= now, Post.closing_told_at.is_(None)
+            Post.kind == PostKind.POLL,
+            Post.closes_at <= now,
+            Post.closing_told_at.is_(None),
+            Post.deleted_at.is_(None),
         )
     ).all()
     for poll in polls:
