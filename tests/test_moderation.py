@@ -21,6 +21,7 @@ from models import (
 )
 from notifications.texts import readable
 from services import accounts
+from tests.test_own_content import add_photo, photo_status
 from tests.world import PARIS, PASSWORD, World
 
 
@@ -465,3 +466,41 @@ def test_a_refused_action_writes_no_audit_entry(client, world):
     act(client, world, "staff", "hide", "post", post)
     assert act(client, world, "staff", "hide", "post", post).status_code == 409
     assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
+
+
+# Deleting, and rewriting what is under review
+
+
+def test_a_moderator_deletes_a_listing_with_its_photos_as_its_owner_would(
+    client, world, upload_folder
+):
+    url = f"/api/v1/listings/{world.lend.id}"
+    photo = add_photo(client, world, url)
+    assert photo_status(client, photo) == 200
+    report(client, world.headers("solidaire"), "listing", world.lend.id, "scam")
+    deleted = act(client, world, "staff", "delete", "listing", world.lend.id, reason="Arnaque")
+    assert deleted.status_code == 201, deleted.json
+    assert photo_status(client, photo) == 404
+    assert list(upload_folder.iterdir()) == []
+    for role in ("resident", "solidaire", "staff"):
+        assert client.get(url, headers=world.headers(role)).status_code == 404, role
+    assert [n.kind for n in notifications_of(world.users["resident"].id)] == ["moderation_delete"]
+    assert act(client, world, "staff", "delete", "listing", world.lend.id).status_code == 409
+
+
+def test_reported_content_keeps_its_text_until_a_moderator_decides(client, world):
+    post = publish(client, world, "resident", body="Texte signalé")
+    report(client, world.headers("solidaire"), "post", post, "harassment")
+    url = f"/api/v1/posts/{post}"
+    rewritten = client.patch(
+        url, json={"body": "Texte innocent"}, headers=world.headers("resident")
+    )
+    assert rewritten.status_code == 409, rewritten.json
+    [item] = queue(client, world, "staff")
+    assert item["text"] == "Texte signalé"
+    # Deleting stays possible; the case then only waits to be closed.
+    assert client.delete(url, headers=world.headers("resident")).status_code == 204
+    [item] = queue(client, world, "staff")
+    assert item["deleted"] and item["text"] is None
+    assert act(client, world, "staff", "dismiss", "post", post).status_code == 201
+    assert queue(client, world, "staff") == []
