@@ -3,6 +3,10 @@
 Only the two members of the loan or exchange read and write its thread (a moderator acting on a
 report will be the one exception, with moderation). Each side may thank the other once, after
 the loan was returned or the exchange done.
+
+Between two members who block one another (either way), the thread takes no more messages nor
+thanks, and each reads only their own messages in it; the loan or exchange itself stays, so
+that it can still be ended.
 """
 
 from sqlalchemy import select
@@ -11,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from models import ExchangeStatus, LoanStatus, Message, Thanks, User, Visibility, db
 from notifications import outbox
-from services import exchanges, loans
+from services import blocks, exchanges, loans, scoping
 from services.errors import Conflict
 from services.pagination import Page, paginate
 
@@ -28,6 +32,7 @@ def list_messages(user: User, deal_kind: str, deal_id: int, cursor, limit) -> Pa
         .where(
             column == deal.id,
             (Message.visibility == Visibility.VISIBLE) | (Message.author_id == user.id),
+            Message.author_id.not_in(scoping.blocked_either_way(user)),
         )
         .options(selectinload(Message.author))
     )
@@ -36,6 +41,7 @@ def list_messages(user: User, deal_kind: str, deal_id: int, cursor, limit) -> Pa
 
 def post_message(user: User, deal_kind: str, deal_id: int, body: str) -> Message:
     deal, other = _deal(user, deal_kind, deal_id)
+    blocks.refuse_if_blocked(user, other.id)
     message = Message(author=user, body=body.strip(), **{f"{deal_kind}_id": deal.id})
     db.session.add(message)
     db.session.flush()
@@ -53,6 +59,7 @@ def post_message(user: User, deal_kind: str, deal_id: int, body: str) -> Message
 
 def thank(user: User, deal_kind: str, deal_id: int, text: str) -> Thanks:
     deal, other = _deal(user, deal_kind, deal_id)
+    blocks.refuse_if_blocked(user, other.id)
     if deal.status != ENDED_WELL[deal_kind]:
         raise Conflict(
             "You can say thank you once it has ended well.",

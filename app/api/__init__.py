@@ -5,6 +5,7 @@ from flask import Flask, request
 from app import uploads
 from app.api import (
     accounts,
+    blocks,
     bookings,
     calendars,
     devices,
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     loans.blp,
     exchanges.blp,
     profiles.blp,
+    blocks.blp,
     spaces.blp,
     bookings.blp,
     calendars.blp,

@@ -126,7 +126,12 @@ def _items_query(user: User):
         select(
             Post,
             func.coalesce(role, "staff"),
-            counted(Comment, Comment.visibility == Visibility.VISIBLE),
+            counted(
+                Comment,
+                Comment.visibility == Visibility.VISIBLE,
+                # As the thread shows them: without those of a member blocked either way.
+                Comment.author_id.not_in(scoping.blocked_either_way(user)),
+            ),
             counted(Reaction),
             counted(EventRsvp, EventRsvp.answer == Rsvp.GOING),
             mine(Reaction.kind, Reaction),
