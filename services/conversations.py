@@ -3,6 +3,10 @@
 Only the two members of the loan or exchange read and write its thread (a moderator acting on a
 report will be the one exception, with moderation). Each side may thank the other once, after
 the loan was returned or the exchange done.
+
+Between two members who block one another (either way), the thread takes no more messages nor
+thanks, and each reads only their own messages in it; the loan or exchange itself stays, so
+that it can still be ended.
 """
 
 from datetime import datetime
@@ -25,7 +29,7 @@ from models import (
 )
 from models.base import utcnow
 from notifications import outbox
-from services import exchanges, loans
+from services import blocks, exchanges, loans, scoping
 from services.errors import Conflict, Forbidden, NotFound
 from services.moderation import cases
 from services.pagination import Page, paginate
@@ -44,6 +48,7 @@ def list_messages(user: User, deal_kind: str, deal_id: int, cursor, limit) -> Pa
         .where(
             column == deal.id,
             (Message.visibility == Visibility.VISIBLE) | (Message.author_id == user.id),
+            Message.author_id.not_in(scoping.blocked_either_way(user)),
         )
         .options(selectinload(Message.author))
     )
@@ -52,6 +57,7 @@ def list_messages(user: User, deal_kind: str, deal_id: int, cursor, limit) -> Pa
 
 def post_message(user: User, deal_kind: str, deal_id: int, body: str) -> Message:
     deal, other = _deal(user, deal_kind, deal_id)
+    blocks.refuse_if_blocked(user, other.id)
     message = Message(author=user, body=body.strip(), **{f"{deal_kind}_id": deal.id})
     db.session.add(message)
     db.session.flush()
@@ -99,6 +105,7 @@ def delete_message(message: Message, now: datetime | None = None) -> None:
 
 def thank(user: User, deal_kind: str, deal_id: int, text: str) -> Thanks:
     deal, other = _deal(user, deal_kind, deal_id)
+    blocks.refuse_if_blocked(user, other.id)
     if deal.status != ENDED_WELL[deal_kind]:
         raise Conflict(
             "You can say thank you once it has ended well.",

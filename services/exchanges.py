@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from models import ExchangeStatus, HelpExchange, ListingKind, ListingStatus, User, db
 from models.base import utcnow
 from notifications import outbox
-from services import listings, scoping
+from services import blocks, listings, scoping
 from services.errors import Conflict, Forbidden
 from services.pagination import Page, paginate
 from services.transitions import EITHER, Transition, apply_transition
@@ -29,6 +29,9 @@ REFUSALS = {
     OWNER: "Only the author of the listing can do this.",
     MEMBER: "Only the member who answered can do this.",
 }
+# What two members who block one another may no longer do together; ending an exchange
+# (declining, cancelling, completing) stays possible.
+BLOCKED_ACTIONS = ("accept",)
 NOTICES = {
     "accept": (MEMBER, "exchange_accepted"),
     "decline": (MEMBER, "exchange_declined"),
@@ -112,6 +115,9 @@ def complete_exchange(user: User, exchange_id: int) -> HelpExchange:
 def _transition(user: User, exchange_id: int, action: str) -> HelpExchange:
     exchange = get_exchange(user, exchange_id)
     side = OWNER if exchange.owner_id == user.id else MEMBER
+    other_id = exchange.member_id if side == OWNER else exchange.owner_id
+    if action in BLOCKED_ACTIONS:
+        blocks.refuse_if_blocked(user, other_id)
     was_reserved = exchange.status == ExchangeStatus.ACCEPTED
     transition = TRANSITIONS[action]
     reserving = exchange.exclusive and transition.target == ExchangeStatus.ACCEPTED
@@ -124,7 +130,8 @@ def _transition(user: User, exchange_id: int, action: str) -> HelpExchange:
         raise Conflict("This gift is already reserved for someone else.") from None
     if exchange.exclusive:
         _follow_gift(exchange, was_reserved)
-    if action in NOTICES:
+    # Nobody hears of a member they block, or who blocks them.
+    if action in NOTICES and not blocks.is_blocked(user, other_id):
         side_told, kind = NOTICES[action]
         _notify(exchange, exchange.member if side_told == MEMBER else exchange.owner, kind)
     db.session.flush()

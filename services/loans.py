@@ -14,7 +14,7 @@ from models import ListingKind, ListingStatus, Loan, LoanStatus, Residence, User
 from models.base import utcnow
 from models.loans import HOLDING_STATES
 from notifications import outbox
-from services import listings, scoping
+from services import blocks, listings, scoping
 from services.errors import Conflict, Forbidden, field_error
 from services.pagination import Page, paginate
 from services.residences import local_today
@@ -33,6 +33,9 @@ TRANSITIONS = {
     "mark_returned": Transition(OWNER, (LoanStatus.HANDED_OVER,), LoanStatus.RETURNED),
 }
 REFUSALS = {OWNER: "Only the owner can do this.", BORROWER: "Only the borrower can do this."}
+# What two members who block one another may no longer do together; ending a loan (declining,
+# cancelling, marking the object returned) stays possible, so that nobody's drill is trapped.
+BLOCKED_ACTIONS = ("accept", "hand_over")
 # Who hears about each transition, and what they are told.
 NOTICES = {
     "accept": (BORROWER, "loan_accepted"),
@@ -137,6 +140,9 @@ def mark_overdue_loans(now: datetime | None = None) -> int:
 def _transition(user: User, loan_id: int, action: str) -> Loan:
     loan = get_loan(user, loan_id)
     side = OWNER if loan.owner_id == user.id else BORROWER
+    other_id = loan.borrower_id if side == OWNER else loan.owner_id
+    if action in BLOCKED_ACTIONS:
+        blocks.refuse_if_blocked(user, other_id)
     transition = TRANSITIONS[action]
     guard = _check_free if transition.target == LoanStatus.ACCEPTED else None
     try:
@@ -149,7 +155,8 @@ def _transition(user: User, loan_id: int, action: str) -> Loan:
             raise
         _check_free(loan)
         raise
-    if action in NOTICES:
+    # Nobody hears of a member they block, or who blocks them.
+    if action in NOTICES and not blocks.is_blocked(user, other_id):
         side, kind = NOTICES[action]
         _notify(loan, loan.borrower if side == BORROWER else loan.owner, kind)
     db.session.flush()

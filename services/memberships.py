@@ -23,7 +23,8 @@ def list_members(
 ) -> tuple[Page, bool]:
     """Members of a residence, and whether the caller may see their e-mails and every status.
 
-    Residents see their active neighbours; staff see everybody, filtered by status if asked.
+    Residents see their active neighbours, save those they block or who block them; staff see
+    everybody, filtered by status if asked.
     """
     residence = scoping.get_residence(user, residence_id)
     staff_view = scoping.can_manage(user, residence.id)
@@ -33,7 +34,10 @@ def list_members(
         .options(selectinload(Membership.user), selectinload(Membership.building))
     )
     if not staff_view:
-        query = query.where(Membership.status == MembershipStatus.ACTIVE)
+        query = query.where(
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.user_id.not_in(scoping.blocked_either_way(user)),
+        )
     elif status is not None:
         query = query.where(Membership.status == status)
     return paginate(query, [Membership.id], cursor, limit), staff_view

@@ -29,21 +29,9 @@ class Profile:
 
 
 def member_profile(viewer: User, user_id: int) -> Profile:
-    """Visible to members of a residence the member belongs to, and to its staff."""
-    shares_a_residence = (
-        select(Membership.id)
-        .join(Residence, Residence.id == Membership.residence_id)
-        .where(
-            Membership.user_id == user_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            scoping.visible_residences_clause(viewer),
-        )
-        .exists()
-    )
-    user = db.session.scalar(select(User).where(User.id == user_id, shares_a_residence))
-    if user is None and viewer.id != user_id:
-        raise NotFound("This member does not exist or is not your neighbour.")
-    user = user or viewer
+    """Visible to members of a residence the member belongs to, and to its staff; not to a
+    member blocked either way (404, as for a stranger)."""
+    user = viewer if user_id == viewer.id else neighbour(viewer, user_id)
     loans = select(func.count()).where(
         Loan.status == LoanStatus.RETURNED,
         or_(Loan.owner_id == user.id, Loan.borrower_id == user.id),
@@ -57,3 +45,26 @@ def member_profile(viewer: User, user_id: int) -> Profile:
         select(loans.scalar_subquery(), helps.scalar_subquery(), thanks.scalar_subquery())
     ).one()
     return Profile(user, *counts)
+
+
+def neighbour(viewer: User, user_id: int, *, despite_blocks: bool = False) -> User:
+    """The member `user_id`, if they are active in a residence the viewer sees; 404 otherwise,
+    and for a member blocked either way unless `despite_blocks` (to block them too, which
+    must not tell anyone that they blocked first)."""
+    shares_a_residence = (
+        select(Membership.id)
+        .join(Residence, Residence.id == Membership.residence_id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            scoping.visible_residences_clause(viewer),
+        )
+        .exists()
+    )
+    query = select(User).where(User.id == user_id, shares_a_residence)
+    if not despite_blocks:
+        query = query.where(User.id.not_in(scoping.blocked_either_way(viewer)))
+    user = db.session.scalar(query)
+    if user is None:
+        raise NotFound("This member does not exist or is not your neighbour.")
+    return user

@@ -6,18 +6,23 @@
 - a platform admin sees everything.
 Anything outside a user's scope is answered as if it did not exist (404), never 403, so that
 nobody learns what lies in another residence.
+
+Members who block one another (either way) no longer see each other's content, except the
+landlord's announcements and alerts, which reach everyone (see `blocked_either_way`).
 """
 
 from sqlalchemy import Select, and_, false, or_, select, true, tuple_, union
 from sqlalchemy.orm import aliased
 
 from models import (
+    Block,
     LandlordStaff,
     Membership,
     MembershipRole,
     MembershipStatus,
     Post,
     PostBuilding,
+    PostKind,
     PostResidence,
     Residence,
     Scope,
@@ -31,6 +36,8 @@ from services.errors import Forbidden, NotFound
 # How far `nearby` content reaches from its residence, unless it says otherwise.
 NEARBY_RADIUS_M = 1000
 MODERATOR_ROLES = (MembershipRole.SOLIDAIRE, MembershipRole.STAFF)
+# Official news that a block does not hide: "the water is cut tomorrow" must reach everyone.
+UNBLOCKABLE_POST_KINDS = (PostKind.ANNOUNCEMENT, PostKind.ALERT)
 
 
 def _active_memberships(user: User, roles=None):
@@ -40,6 +47,20 @@ def _active_memberships(user: User, roles=None):
     if roles is not None:
         query = query.where(Membership.role.in_(roles))
     return query
+
+
+def blocked_either_way(user: User):
+    """The ids of the members this user blocks or is blocked by: a SELECT for WHERE clauses
+    (`author_id.not_in(...)`), so that a list stays one statement whatever its length.
+
+    The one rule of blocks on reads: content by such a member is not shown, in either
+    direction, and never says which of the two blocked the other.
+    """
+    return (
+        select(Block.blocked_id)
+        .where(Block.blocker_id == user.id)
+        .union_all(select(Block.blocker_id).where(Block.blocked_id == user.id))
+    )
 
 
 def _staffed_landlords(user: User):
@@ -154,12 +175,14 @@ def visible_content_clause(user: User, content, author_column):
     - moderators (solidaires, staff) of the content's residence read everything in it;
     - hidden content is read only by its author: moderators read it in their queue
       (services/moderation/queue.py), nowhere else;
-    - deleted content is read by nobody.
+    - deleted content is read by nobody;
+    - content by a member blocked either way is read by neither of the two, moderators included.
     """
     live = content.deleted_at.is_(None)
     readable = or_(content.visibility == Visibility.VISIBLE, author_column == user.id)
+    not_blocked = author_column.not_in(blocked_either_way(user))
     if user.is_platform_admin:
-        return and_(live, readable)
+        return and_(live, readable, not_blocked)
     member_of = _active_memberships(user)
     my_buildings = select(Membership.building_id).where(
         Membership.user_id == user.id,
@@ -178,7 +201,7 @@ def visible_content_clause(user: User, content, author_column):
         and_(content.scope == Scope.BUILDING, content.building_id.in_(my_buildings)),
         and_(content.scope == Scope.NEARBY, content.residence_id.in_(near_mine)),
     )
-    return and_(live, readable, or_(content.residence_id.in_(moderated), in_reach))
+    return and_(live, readable, not_blocked, or_(content.residence_id.in_(moderated), in_reach))
 
 
 def can_moderate(user: User, residence_id: int) -> bool:
@@ -238,7 +261,8 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
 
     A post reaches the residences or buildings it targets (fixed at publication); moderators
     read every post written in or reaching their residences; hidden posts are read by their
-    author only (moderators read them in their queue). The user's residences and buildings are
+    author only (moderators read them in their queue); posts by a member blocked either way are
+    read by neither, save announcements and alerts. The user's residences and buildings are
     looked up first (one small query), so that each source is read newest first in index order:
     with `before` (a (published_at, id) bound) and `limit`, no source reads more than a page.
     """
@@ -279,10 +303,13 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
                 .where(column.in_(ids), readable)
             )
             sources.append((query, target.published_at, target.post_id))
+    not_blocked = or_(
+        Post.kind.in_(UNBLOCKABLE_POST_KINDS), Post.author_id.not_in(blocked_either_way(user))
+    )
     parts = []
     for query, published_at, post_id in sources:
         # Deleted posts are read by nobody.
-        query = query.where(published_at.is_not(None), Post.deleted_at.is_(None))
+        query = query.where(published_at.is_not(None), Post.deleted_at.is_(None), not_blocked)
         if condition is not None:
             query = query.where(condition)
         if before is not None:

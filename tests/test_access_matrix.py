@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from models import ApiToken, Comment, Message, db
+from models import ApiToken, Block, Comment, Message, db
 from tests.photos import png_bytes
 from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World, today
 
@@ -366,6 +366,35 @@ LENDING = [
 ]
 
 MATRIX += LENDING
+
+
+def blocked_by_resident(world: World) -> int:
+    """The solidaire, whom the resident blocks (the world has no block of its own)."""
+    solidaire = world.users["solidaire"]
+    db.session.add(Block(blocker_id=world.users["resident"].id, blocked_id=solidaire.id))
+    db.session.commit()
+    return solidaire.id
+
+
+BLOCKS = [
+    Row("GET", "/api/v1/me/blocks", lambda w: "/api/v1/me/blocks", SIGNED_IN_OK),
+    Row(
+        "PUT",
+        "/api/v1/me/blocks/<int:user_id>",
+        lambda w: f"/api/v1/me/blocks/{w.users['solidaire'].id}",
+        # Whoever sees the solidaire may block them; not the solidaire themself (422).
+        statuses(401, 200, 404, 422, 200, 404, 200),
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/me/blocks/<int:user_id>",
+        lambda w: f"/api/v1/me/blocks/{blocked_by_resident(w)}",
+        # Only the resident blocks them: for everyone else there is nothing to undo.
+        statuses(401, 204, 404, 404, 404, 404, 404),
+    ),
+]
+
+MATRIX += BLOCKS
 
 MODERATORS_OF_HOME = statuses(401, 403, 404, 200, 200, 404, 200)
 IN_TEN_DAYS = today() + timedelta(days=10)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app import uploads
 from app.api import (
     accounts,
+    blocks,
     bookings,
     calendars,
     conversations,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     exchanges.blp,
     conversations.blp,
     profiles.blp,
+    blocks.blp,
     spaces.blp,
     bookings.blp,
     calendars.blp,

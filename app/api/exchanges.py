@@ -78,7 +78,7 @@ def accept_exchange(exchange_id):
     """Accept an answer
 
     The listing's author accepts; a gift is then reserved for that member (409 if it already
-    is for someone else).
+    is for someone else). 403 when either of the two blocks the other.
     """
     return exchanges.accept_exchange(signed_in_user(), exchange_id)
 
@@ -137,10 +137,12 @@ def list_exchange_messages(args, exchange_id):
 @login_required
 @blp.arguments(MessageRequestSchema)
 @blp.response(201, MessageSchema)
+@blp.errors(403)
 def post_exchange_message(data, exchange_id):
     """Write in an exchange's conversation
 
-    The other member gets a notification that says who wrote, never what.
+    The other member gets a notification that says who wrote, never what. 403 when either of
+    the two blocks the other.
     """
     return conversations.post_message(
         signed_in_user(), conversations.EXCHANGE, exchange_id, data["body"]
@@ -151,10 +153,11 @@ def post_exchange_message(data, exchange_id):
 @login_required
 @blp.arguments(ThanksRequestSchema)
 @blp.response(201, ThanksSchema)
-@blp.errors(409)
+@blp.errors(403, 409)
 def thank_for_exchange(data, exchange_id):
     """Say thank you for an exchange
 
-    Once per side, after the exchange is done (409 before, or a second time).
+    Once per side, after the exchange is done (409 before, or a second time); not between
+    members who block one another (403).
     """
     return conversations.thank(signed_in_user(), conversations.EXCHANGE, exchange_id, data["text"])

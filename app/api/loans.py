@@ -73,6 +73,7 @@ def accept_loan(loan_id):
 
     The owner promises the object for the requested days. 409 names the days already promised
     to someone else (`conflicting_period`) or the loan's current state (`current_status`).
+    403 when either of the two blocks the other (the loan can still be declined, cancelled).
     """
     return loans.accept_loan(signed_in_user(), loan_id)
 
@@ -109,7 +110,7 @@ def hand_over_loan(loan_id):
     """Record the hand-over
 
     The owner has given the object to the borrower; from the day after the due day the loan
-    is overdue until it is returned.
+    is overdue until it is returned. 403 when either of the two blocks the other.
     """
     return loans.hand_over_loan(signed_in_user(), loan_id)
 
@@ -144,10 +145,12 @@ def list_loan_messages(args, loan_id):
 @login_required
 @blp.arguments(MessageRequestSchema)
 @blp.response(201, MessageSchema)
+@blp.errors(403)
 def post_loan_message(data, loan_id):
     """Write in a loan's conversation
 
-    The other side gets a notification that says who wrote, never what.
+    The other side gets a notification that says who wrote, never what. 403 when either of
+    the two blocks the other.
     """
     return conversations.post_message(signed_in_user(), conversations.LOAN, loan_id, data["body"])
 
@@ -156,10 +159,11 @@ def post_loan_message(data, loan_id):
 @login_required
 @blp.arguments(ThanksRequestSchema)
 @blp.response(201, ThanksSchema)
-@blp.errors(409)
+@blp.errors(403, 409)
 def thank_for_loan(data, loan_id):
     """Say thank you for a loan
 
-    Once per side, after the object came back (409 before, or a second time).
+    Once per side, after the object came back (409 before, or a second time); not between
+    members who block one another (403).
     """
     return conversations.thank(signed_in_user(), conversations.LOAN, loan_id, data["text"])

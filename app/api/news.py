@@ -122,8 +122,8 @@ def add_post_photo(files, post_id):
 def list_comments(args, post_id):
     """Read a post's comments
 
-    Oldest first; hidden comments are left out, except my own. A deleted comment keeps its
-    place, with `deleted` true and no text.
+    Oldest first; hidden comments are left out, except my own, and so are those of members
+    I block or who block me. A deleted comment keeps its place, with `deleted` true and no text.
     """
     return interactions.list_comments(signed_in_user(), post_id, args.get("cursor"), args["limit"])
 
@@ -132,10 +132,12 @@ def list_comments(args, post_id):
 @login_required
 @blp.arguments(CommentRequestSchema)
 @blp.response(201, CommentSchema)
+@blp.errors(403)
 def add_comment(data, post_id):
     """Comment on a post
 
-    The post's author is told who commented.
+    The post's author is told who commented. An announcement or an alert by a member who
+    blocks me, or whom I block, cannot be answered (403).
     """
     return interactions.add_comment(signed_in_user(), post_id, data["body"])
 
@@ -170,10 +172,11 @@ def delete_comment(comment_id):
 @login_required
 @blp.arguments(ReactionSchema)
 @blp.response(204)
+@blp.errors(403)
 def set_reaction(data, post_id):
     """React to a post
 
-    My one reaction to the post; a new one replaces it.
+    My one reaction to the post; a new one replaces it. 403 as for comments.
     """
     interactions.react(signed_in_user(), post_id, data["kind"])
 

@@ -19,6 +19,7 @@ def get_member_profile(user_id):
     """Get a neighbour's profile
 
     Their name and what they shared, as counts: "12 prêts, 5 coups de main, 17 mercis". Only
-    members who share a residence (or its neighbourhood) see one another; others get 404.
+    members who share a residence (or its neighbourhood) see one another; others get 404, and
+    so do members who block one another.
     """
     return profiles.member_profile(signed_in_user(), user_id)

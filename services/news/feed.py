@@ -127,7 +127,11 @@ def _items_query(user: User):
             Post,
             func.coalesce(role, "staff"),
             counted(
-                Comment, Comment.visibility == Visibility.VISIBLE, Comment.deleted_at.is_(None)
+                Comment,
+                Comment.visibility == Visibility.VISIBLE,
+                Comment.deleted_at.is_(None),
+                # As the thread shows them: without those of a member blocked either way.
+                Comment.author_id.not_in(scoping.blocked_either_way(user)),
             ),
             counted(Reaction),
             counted(EventRsvp, EventRsvp.answer == Rsvp.GOING),

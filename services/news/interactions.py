@@ -1,5 +1,11 @@
 """What members do with news: comments, reactions, answers to events, votes, and reads (with
-the reach that staff see)."""
+the reach that staff see).
+
+Between two members who block one another, their posts, events and polls are out of reach
+(404), and so nothing can be answered; the landlord's announcements and alerts stay in reach,
+to be read but neither commented on nor reacted to (403, see services/blocks.py). Comments by
+such a member are left out of threads, whoever wrote the post.
+"""
 
 from datetime import datetime
 
@@ -23,7 +29,7 @@ from models import (
 )
 from models.base import utcnow
 from notifications import outbox
-from services import scoping
+from services import blocks, scoping
 from services.errors import Conflict, Forbidden, NotFound, field_error
 from services.moderation import cases
 from services.news.feed import visible_post
@@ -39,6 +45,7 @@ def list_comments(user: User, post_id: int, cursor, limit) -> Page:
         .where(
             Comment.post_id == post.id,
             or_(Comment.visibility == Visibility.VISIBLE, Comment.author_id == user.id),
+            Comment.author_id.not_in(scoping.blocked_either_way(user)),
         )
         .options(selectinload(Comment.author))
     )
@@ -46,7 +53,7 @@ def list_comments(user: User, post_id: int, cursor, limit) -> Page:
 
 
 def add_comment(user: User, post_id: int, body: str) -> Comment:
-    post = visible_post(user, post_id)
+    post = _answerable_post(user, post_id)
     comment = Comment(post_id=post.id, author=user, body=body.strip())
     db.session.add(comment)
     db.session.flush()
@@ -116,7 +123,7 @@ def _own_comment(user: User, comment_id: int) -> Comment:
 
 def react(user: User, post_id: int, kind: str | None) -> None:
     """Set, change (or with None, remove) the user's one reaction to a post."""
-    post = visible_post(user, post_id)
+    post = visible_post(user, post_id) if kind is None else _answerable_post(user, post_id)
     reaction = db.session.get(Reaction, (post.id, user.id))
     if kind is None:
         if reaction is not None:
@@ -189,3 +196,12 @@ def reach(user: User, post_id: int) -> tuple[int, int]:
         raise Forbidden("Only the landlord's staff can do this.")
     opened = db.session.scalar(select(func.count()).where(PostRead.post_id == post.id))
     return post.targeted_count, opened
+
+
+def _answerable_post(user: User, post_id: int) -> Post:
+    """A post in reach (404 otherwise) whose author the user may answer (403 otherwise: only an
+    announcement or an alert is in reach between members who block one another)."""
+    post = visible_post(user, post_id)
+    if post.kind in scoping.UNBLOCKABLE_POST_KINDS:  # any other post would be out of reach
+        blocks.refuse_if_blocked(user, post.author_id)
+    return post
