@@ -16,6 +16,7 @@ from app.api import (
     profiles,
     residences,
     spaces,
+    word_filters,
 )
 from app.extensions import api
 from app.problems import problem_from_service_error
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     calendars.blp,
     news.blp,
     devices.blp,
+    word_filters.blp,
 )
 
 
