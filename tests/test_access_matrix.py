@@ -741,6 +741,43 @@ MODERATION = [
 
 MATRIX += MODERATION
 
+# The landlord's residences are seen by their residents and solidaires: refused to them (403);
+# another landlord is unknown to them and to other staff (404).
+HOME_LANDLORD_STAFF = statuses(401, 403, 403, 403, 200, 404, 200)
+OTHER_LANDLORD_STAFF = statuses(401, 404, 404, 404, 404, 200, 200)
+WORD_LISTS = {"fr": ["connard", "c'est nul"], "en": ["idiot"]}
+
+WORD_FILTERS = [
+    Row(
+        "GET",
+        "/api/v1/landlords/<int:landlord_id>/word-filter",
+        lambda w: f"/api/v1/landlords/{w.landlord.id}/word-filter",
+        HOME_LANDLORD_STAFF,
+    ),
+    Row(
+        "GET",
+        "/api/v1/landlords/<int:landlord_id>/word-filter",
+        lambda w: f"/api/v1/landlords/{w.other_landlord.id}/word-filter",
+        OTHER_LANDLORD_STAFF,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/landlords/<int:landlord_id>/word-filter",
+        lambda w: f"/api/v1/landlords/{w.landlord.id}/word-filter",
+        HOME_LANDLORD_STAFF,
+        lambda w: WORD_LISTS,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/landlords/<int:landlord_id>/word-filter",
+        lambda w: f"/api/v1/landlords/{w.other_landlord.id}/word-filter",
+        OTHER_LANDLORD_STAFF,
+        lambda w: WORD_LISTS,
+    ),
+]
+
+MATRIX += WORD_FILTERS
+
 
 def test_every_endpoint_is_in_the_matrix(app):
     served = {

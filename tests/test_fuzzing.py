@@ -57,6 +57,7 @@ def real_ids(world: World, path: str) -> dict:
         "user_id": world.users["solidaire"].id,
         "device_id": world.device.id,
         "secret": FEED_SECRET,
+        "landlord_id": world.landlord.id,
     }
 
 

@@ -504,3 +504,106 @@ def test_reported_content_keeps_its_text_until_a_moderator_decides(client, world
     assert item["deleted"] and item["text"] is None
     assert act(client, world, "staff", "dismiss", "post", post).status_code == 201
     assert queue(client, world, "staff") == []
+
+
+# The landlord's word filter
+
+
+def set_word_filter(client, world, fr=(), en=()):
+    response = client.put(
+        f"/api/v1/landlords/{world.landlord.id}/word-filter",
+        json={"fr": list(fr), "en": list(en)},
+        headers=world.headers("staff"),
+    )
+    assert response.status_code == 200, response.json
+
+
+@pytest.mark.parametrize(
+    "kind, write",
+    [
+        (
+            "post",
+            lambda client, world, text: client.post(
+                "/api/v1/posts",
+                json={"residence_id": world.home.id, "kind": "post", "body": text},
+                headers=world.headers("resident"),
+            ),
+        ),
+        (
+            "comment",
+            lambda client, world, text: client.post(
+                f"/api/v1/posts/{world.poll.id}/comments",
+                json={"body": text},
+                headers=world.headers("resident"),
+            ),
+        ),
+        (
+            "listing",
+            lambda client, world, text: client.post(
+                "/api/v1/listings",
+                json={
+                    "residence_id": world.home.id,
+                    "kind": "give",
+                    "category": "books",
+                    "title": "Livres",
+                    "description": text,
+                },
+                headers=world.headers("resident"),
+            ),
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "text", ["Espèce de C0NN@RD !", "quel cônnnard", "c.o.n.n.a.r.d", "You IDI0T"]
+)
+def test_filtered_words_hold_content_for_review_whatever_the_spelling(
+    client, world, kind, write, text
+):
+    set_word_filter(client, world, fr=["connard"], en=["idiot"])
+    written = write(client, world, text)
+    assert written.status_code == 201, written.json
+    target = written.json["id"]
+    [item] = queue(client, world, "solidaire")
+    assert (item["target_kind"], item["target_id"], item["held"]) == (kind, target, True)
+    assert [n.kind for n in notifications_of(world.users["resident"].id)] == ["content_held"]
+    hold = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "hold"))
+    assert hold.actor_id is None and hold.details["words"] in (["connard"], ["idiot"])
+    # Neighbours see nothing until a moderator restores it.
+    if kind == "post":
+        assert target not in [
+            i["id"]
+            for i in client.get("/api/v1/feed", headers=world.headers("solidaire")).json["items"]
+        ]
+    restored = act(client, world, "solidaire", "restore", kind, target, reason="Faux positif")
+    assert restored.status_code == 201, restored.json
+    assert queue(client, world, "solidaire") == []
+
+
+def test_the_filter_spares_innocent_words_and_the_landlords_own_texts(client, world):
+    set_word_filter(client, world, fr=["con"])
+    post = publish(client, world, "resident", body="Contactez-moi pour le concours d'économie")
+    assert db.session.get(Post, post).visibility == Visibility.VISIBLE
+    announcement = client.post(
+        "/api/v1/posts",
+        json={
+            "residence_id": world.home.id,
+            "kind": "announcement",
+            "title": "Coupure",
+            "body": "Pas de con ici, c'est le bailleur qui écrit.",
+        },
+        headers=world.headers("staff"),
+    )
+    assert announcement.status_code == 201
+    assert queue(client, world, "staff") == []
+
+
+def test_an_edit_that_adds_a_filtered_word_is_held_too(client, world):
+    set_word_filter(client, world, fr=["connard"])
+    post = publish(client, world, "resident", body="Bonjour")
+    edited = client.patch(
+        f"/api/v1/posts/{post}", json={"body": "Bonjour connard"}, headers=world.headers("resident")
+    )
+    assert edited.status_code == 200, edited.json
+    assert edited.json["visibility"] == "hidden"
+    [item] = queue(client, world, "staff")
+    assert item["held"] and item["text"] == "Bonjour connard"

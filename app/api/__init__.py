@@ -20,6 +20,7 @@ from app.api import (
     profiles,
     residences,
     spaces,
+    word_filters,
 )
 from app.extensions import api
 from app.problems import problem_from_service_error
@@ -43,6 +44,7 @@ BLUEPRINTS = (
     news.blp,
     devices.blp,
     moderation.blp,
+    word_filters.blp,
 )
 
 

@@ -1,17 +1,12 @@
 """The embedded database (SQLite + SpatiaLite) that `make run` uses: same migrations, same API.
 
-Each step runs in its own process, as `make run` does, against a fresh file.
+Each step runs in its own process, as `make run` does, against a file that the migrations built
+for the embedded tests (tests/spatialite/conftest.py).
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.spatialite.embedded import flask, run_script
 
 API_CHECK = """
 import json
@@ -72,33 +67,6 @@ print(json.dumps({
 """
 
 
-@pytest.fixture(scope="module")
-def environment(tmp_path_factory):
-    """The environment of a fresh embedded database, built by the migrations."""
-    database = tmp_path_factory.mktemp("embedded") / "palier.sqlite"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "FLASK_APP": "wsgi",
-        "PALIER_CONFIG": "development",  # as `make run` sets it
-    }
-    env.pop("TEST_DATABASE_URL", None)
-    flask(env, "db", "upgrade")
-    return env
-
-
-def run(environment, *command):
-    result = subprocess.run(
-        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout + result.stderr
-
-
-def flask(environment, *arguments):
-    return run(environment, sys.executable, "-m", "flask", *arguments)
-
-
 def test_migrations_build_the_embedded_database_with_nothing_left_to_do(environment):
     assert "No new upgrade operations detected" in flask(environment, "db", "check")
 
@@ -106,9 +74,7 @@ def test_migrations_build_the_embedded_database_with_nothing_left_to_do(environm
 def test_demo_loads_twice_and_the_api_answers(environment):
     flask(environment, "palier", "demo")
     flask(environment, "palier", "demo")
-    # Its answer is the last line: no request log after it.
-    output = run({**environment, "LOG_LEVEL": "WARNING"}, sys.executable, "-c", API_CHECK)
-    result = json.loads(output.strip().splitlines()[-1])
+    result = json.loads(run_script(environment, API_CHECK))
     assert result["home"] == "Résidence Les Tilleuls"
     (verger, verger_m), (erables, erables_m) = result["nearby"]
     assert (verger, erables) == ("Résidence Le Verger", "Résidence Les Érables")
