@@ -164,6 +164,26 @@ def test_a_nul_character_in_any_text_is_invalid(client, world):
     assert assert_problem(answer, 422)["errors"] == {"categories": {"bookings\0": [NUL]}}
 
 
+def test_half_of_a_utf16_pair_in_any_text_is_invalid(client, world):
+    # JSON can escape a lone surrogate, which no text encoding stores: PostgreSQL would refuse it.
+    headers = {**world.headers("resident"), "Accept-Language": "en"}
+    lone = "Contains a character that is not text (a lone surrogate)."
+    for url, method, raw, field in (
+        ("/api/v1/me", "PATCH", '{"display_name": "Nadia \\ud800"}', "display_name"),
+        (
+            "/api/v1/reports",
+            "POST",
+            '{"target_kind": "post", "target_id": 1, "reason": "other", "text": "\\udfff"}',
+            "text",
+        ),
+    ):
+        answer = client.open(
+            url, method=method, data=raw, content_type="application/json", headers=headers
+        )
+        assert assert_problem(answer, 422)["errors"] == {field: [lone]}
+    assert world.users["resident"].display_name != "Nadia \ud800"
+
+
 def test_dates_beyond_the_years_of_the_app_are_invalid(client, world):
     # Year 280 in Paris is 9 min 21 s ahead of UTC (not an offset RFC 3339 can write); years
     # 1 and 9999 overflow on the way to UTC and back.

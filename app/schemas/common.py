@@ -1,5 +1,6 @@
 """What schemas of every feature share: strictness, validators, ids, pages, authors, photos."""
 
+import re
 from collections.abc import Mapping
 
 import marshmallow as ma
@@ -13,6 +14,9 @@ from models.base import INT32_MAX
 from services.geojson import to_geojson
 
 NUL_MESSAGE = lazy_gettext("May not contain the NUL character (U+0000).")
+SURROGATE_MESSAGE = lazy_gettext("Contains a character that is not text (a lone surrogate).")
+# JSON may escape half of a UTF-16 pair ("\ud800"), which no text encoding can store.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ApiSchema(ma.Schema):
@@ -22,28 +26,34 @@ class ApiSchema(ma.Schema):
         unknown = ma.RAISE
 
     @ma.pre_load(pass_collection=True)
-    def _refuse_nul_characters(self, data, **kwargs):
-        """PostgreSQL cannot store U+0000 in text: refuse it in any string of the input (query,
-        JSON or form), with the field it is in, before a field or a service sees it."""
-        errors = _nul_errors(data)
+    def _refuse_unstorable_characters(self, data, **kwargs):
+        """PostgreSQL cannot store U+0000 nor a lone surrogate in text: refuse them in any string
+        of the input (query, JSON or form), with the field it is in, before a field or a service
+        sees them."""
+        errors = _unstorable_errors(data)
         if errors:
             raise ma.ValidationError(errors if isinstance(errors, dict) else {"_schema": errors})
         return data
 
 
-def _nul_errors(value):
-    """The errors of the strings holding U+0000 in `value`, shaped like marshmallow's."""
+def _unstorable_errors(value):
+    """The errors of the strings of `value` that text columns cannot hold, shaped like
+    marshmallow's."""
     if isinstance(value, str):
-        return [NUL_MESSAGE] if "\x00" in value else None
+        if "\x00" in value:
+            return [NUL_MESSAGE]
+        return [SURROGATE_MESSAGE] if LONE_SURROGATE.search(value) else None
     if isinstance(value, Mapping):
         errors = {}
         for key in value:
-            found = _nul_errors(key) or _nul_errors(value[key])
+            found = _unstorable_errors(key) or _unstorable_errors(value[key])
             if found:
                 errors[key] = found
         return errors or None
     if isinstance(value, list | tuple):
-        errors = {index: found for index, item in enumerate(value) if (found := _nul_errors(item))}
+        errors = {
+            index: found for index, item in enumerate(value) if (found := _unstorable_errors(item))
+        }
         return errors or None
     return None
 
