@@ -36,8 +36,9 @@ def report_content(data):
     """Report content or a member
 
     A post, comment, listing, message (of my own threads) or member that I can see, with a
-    reason; 404 for anything out of my reach. One open report per member and target (409). When enough neighbours report the same
-    content (the residence's threshold, 3 by default), it is hidden until a moderator decides.
+    reason; 404 for anything out of my reach. One open report per member and target (409).
+    When enough neighbours report the same content (the residence's threshold, 3 by default),
+    it is hidden until a moderator decides.
     """
     return cases.report(signed_in_user(), **data)
 
