@@ -13,7 +13,14 @@ from models.exchanges import ExchangeStatus, HelpExchange
 from models.landlords import Landlord, LandlordStaff
 from models.listings import Listing, ListingKind, ListingPhoto, ListingStatus
 from models.loans import Loan, LoanStatus
-from models.memberships import InviteCode, Membership, MembershipRole, MembershipStatus
+from models.memberships import (
+    InviteCode,
+    Membership,
+    MembershipChange,
+    MembershipEvent,
+    MembershipRole,
+    MembershipStatus,
+)
 from models.moderation import (
     AuditAction,
     AuditEntry,
@@ -42,6 +49,7 @@ from models.news import (
     Vote,
 )
 from models.notifications import Notification, NotificationStatus
+from models.reports import MonthlyReport
 from models.residences import Building, Residence
 from models.spaces import Closure, OpeningHours, Space, SpacePhoto
 
@@ -74,10 +82,13 @@ __all__ = [
     "Loan",
     "LoanStatus",
     "Membership",
+    "MembershipChange",
+    "MembershipEvent",
     "MembershipRole",
     "MembershipStatus",
     "Message",
     "ModerationCase",
+    "MonthlyReport",
     "Notification",
     "NotificationPreferences",
     "NotificationStatus",

@@ -51,6 +51,10 @@ class HelpExchange(Timestamped, db.Model):
     )
     message: Mapped[str] = mapped_column(sa.Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the help was given and how long it took (said at completion, or the category's
+    # default), for the monthly reports' hours of help.
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    help_minutes: Mapped[int | None]
 
     listing = relationship("Listing")
     owner = relationship("User", foreign_keys=[owner_id])

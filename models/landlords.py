@@ -3,7 +3,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Timestamped, UTCDateTime, db, utcnow
+from models.base import JSONDocument, Timestamped, UTCDateTime, db, utcnow
 
 
 class Landlord(Timestamped, db.Model):
@@ -13,6 +13,11 @@ class Landlord(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # Who receives the monthly report by e-mail (addresses), in which language.
+    report_recipients: Mapped[list] = mapped_column(
+        JSONDocument, default=list, server_default=sa.text("'[]'")
+    )
+    report_locale: Mapped[str] = mapped_column(sa.String(2), default="fr", server_default="fr")
 
     residences = relationship("Residence", back_populates="landlord")
 

@@ -60,6 +60,9 @@ class Loan(Timestamped, db.Model):
     overdue_since: Mapped[date | None] = mapped_column(sa.Date)
     due_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the object changed hands, for the monthly reports (loans started and completed).
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     listing = relationship("Listing")
     owner = relationship("User", foreign_keys=[owner_id])

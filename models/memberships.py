@@ -50,6 +50,29 @@ class Membership(Timestamped, db.Model):
     building = relationship("Building")
 
 
+class MembershipChange(enum.StrEnum):
+    JOINED = "joined"
+    LEFT = "left"
+
+
+class MembershipEvent(db.Model):
+    """A member joined or left a residence, when and why: the history behind the monthly
+    reports' members (a membership row only holds its present state)."""
+
+    __tablename__ = "membership_events"
+    __table_args__ = (sa.Index("ix_membership_events_residence_at", "residence_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    residence_id: Mapped[int] = mapped_column(sa.ForeignKey("residences.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    change: Mapped[MembershipChange] = mapped_column(
+        enum_column(MembershipChange, name="membership_change")
+    )
+    # joined: invite_code, approved, reinstated; left: removed, moderation, left.
+    reason: Mapped[str] = mapped_column(sa.String(30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class InviteCode(db.Model):
     """A code that staff hand out so that tenants join their residence (or building)."""
 

@@ -184,6 +184,8 @@ class Reaction(db.Model):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(sa.String(10))
+    # When it was given, for the monthly reports (unknown for those given before it was kept).
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class EventRsvp(db.Model):
@@ -196,6 +198,8 @@ class EventRsvp(db.Model):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     answer: Mapped[Rsvp] = mapped_column(enum_column(Rsvp, name="rsvp_answer"))
+    # When it was given, for the monthly reports (unknown for those given before it was kept).
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PollOption(db.Model):
@@ -222,6 +226,8 @@ class Vote(db.Model):
     option_id: Mapped[int] = mapped_column(
         sa.ForeignKey("poll_options.id", ondelete="CASCADE"), index=True
     )
+    # When it was given, for the monthly reports (unknown for those given before it was kept).
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PostRead(db.Model):

@@ -28,6 +28,8 @@ class Residence(Timestamped, db.Model):
     solidaires_manage_spaces: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Distinct members whose reports hide content at once, pending a moderator's review.
     auto_hide_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Dwellings of the residence, for the share of households the network reaches.
+    households: Mapped[int | None]
 
     landlord = relationship("Landlord", back_populates="residences")
     buildings = relationship("Building", back_populates="residence", order_by="Building.name")

@@ -14,6 +14,8 @@ from notifications import outbox
 from services import blocks, listings, scoping
 from services.errors import Conflict, Forbidden
 from services.pagination import Page, paginate
+from services.reports import definitions
+from services.reports.definitions import HELP_KINDS
 from services.transitions import EITHER, Transition, apply_transition
 
 OWNER, MEMBER = "owner", "member"
@@ -108,8 +110,16 @@ def cancel_exchange(user: User, exchange_id: int) -> HelpExchange:
     return _transition(user, exchange_id, "cancel")
 
 
-def complete_exchange(user: User, exchange_id: int) -> HelpExchange:
-    return _transition(user, exchange_id, "complete")
+def complete_exchange(user: User, exchange_id: int, hours: float | None = None) -> HelpExchange:
+    """The help was given (or the gift handed over): how long it took is kept for the monthly
+    reports, as said here or the category's usual time (services/reports/definitions.py)."""
+    exchange = _transition(user, exchange_id, "complete")
+    exchange.completed_at = exchange.status_changed_at
+    if exchange.listing.kind in HELP_KINDS:
+        minutes = round(hours * 60) if hours is not None else None
+        exchange.help_minutes = minutes or definitions.help_minutes(exchange.listing.category)
+    db.session.flush()
+    return exchange
 
 
 def _transition(user: User, exchange_id: int, action: str) -> HelpExchange:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from models import Building, InviteCode, Membership, MembershipRole, MembershipStatus, User, db
 from models.base import utcnow
 from notifications import outbox
-from services import scoping
+from services import memberships, scoping
 from services.errors import Conflict, Forbidden, field_error
 from services.pagination import Page, paginate
 
@@ -103,7 +103,7 @@ def join_with_code(user: User, code: str) -> Membership:
     if membership is None:
         membership = Membership(user=user, residence_id=invite.residence_id)
         db.session.add(membership)
-    membership.status = MembershipStatus.ACTIVE
+    memberships.set_status(membership, MembershipStatus.ACTIVE, reason="invite_code")
     membership.role = MembershipRole.RESIDENT
     membership.building_id = invite.building_id
     membership.invite_code_id = invite.id

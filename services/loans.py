@@ -155,6 +155,11 @@ def _transition(user: User, loan_id: int, action: str) -> Loan:
             raise
         _check_free(loan)
         raise
+    # When the object changed hands, for the monthly reports.
+    if loan.status == LoanStatus.HANDED_OVER:
+        loan.handed_over_at = loan.status_changed_at
+    elif loan.status == LoanStatus.RETURNED:
+        loan.returned_at = loan.status_changed_at
     # Nobody hears of a member they block, or who blocks them.
     if action in NOTICES and not blocks.is_blocked(user, other_id):
         side, kind = NOTICES[action]

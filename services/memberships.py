@@ -6,6 +6,8 @@ from sqlalchemy.orm import selectinload
 from models import (
     AuditAction,
     Membership,
+    MembershipChange,
+    MembershipEvent,
     MembershipRole,
     MembershipStatus,
     TargetKind,
@@ -56,14 +58,17 @@ def update_membership(
     if membership.user_id == user.id and changes.get("role", membership.role) != membership.role:
         raise Conflict("You cannot change your own role.")
     reason = changes.get("reason", "").strip()
-    for field, column_type, action in (
-        ("role", MembershipRole, AuditAction.ROLE_CHANGE),
-        ("status", MembershipStatus, AuditAction.MEMBERSHIP_CHANGE),
+    for field, action in (
+        ("role", AuditAction.ROLE_CHANGE),
+        ("status", AuditAction.MEMBERSHIP_CHANGE),
     ):
         if field not in changes or changes[field] == getattr(membership, field):
             continue
         before = getattr(membership, field)
-        setattr(membership, field, column_type(changes[field]))
+        if field == "status":
+            set_status(membership, MembershipStatus(changes["status"]), reason="staff")
+        else:
+            membership.role = MembershipRole(changes["role"])
         audit.record(
             action,
             actor=user,
@@ -76,3 +81,21 @@ def update_membership(
         )
     db.session.flush()
     return membership
+
+
+def set_status(membership: Membership, status: MembershipStatus, *, reason: str) -> None:
+    """Change a membership's status, keeping its history: entering or leaving the active state
+    is a `joined` or `left` event (the monthly reports count members from them)."""
+    was_active = membership.status == MembershipStatus.ACTIVE
+    membership.status = status
+    is_active = status == MembershipStatus.ACTIVE
+    if was_active != is_active:
+        db.session.flush()  # a new membership needs its residence and user ids
+        db.session.add(
+            MembershipEvent(
+                residence_id=membership.residence_id,
+                user_id=membership.user_id,
+                change=MembershipChange.JOINED if is_active else MembershipChange.LEFT,
+                reason=reason,
+            )
+        )

@@ -14,6 +14,7 @@ from app.schemas.conversations import (
     ThanksSchema,
 )
 from app.schemas.exchanges import (
+    CompletionSchema,
     ExchangeListArgs,
     ExchangePageSchema,
     ExchangeProposalSchema,
@@ -109,14 +110,17 @@ def cancel_exchange(exchange_id):
 
 @blp.route("/exchanges/<int:exchange_id>/complete", methods=["POST"])
 @login_required
+@blp.arguments(CompletionSchema, required=False)
 @blp.response(200, ExchangeSchema)
 @blp.errors(403, 409)
-def complete_exchange(exchange_id):
+def complete_exchange(data, exchange_id):
     """Mark an exchange done
 
-    The help was given, or the gift handed over; both sides may then say thank you.
+    The help was given, or the gift handed over; both sides may then say thank you. For help,
+    `hours` says how long it took (the landlord's monthly report counts the hours of help);
+    without it, the usual time for the category is counted.
     """
-    return exchanges.complete_exchange(signed_in_user(), exchange_id)
+    return exchanges.complete_exchange(signed_in_user(), exchange_id, **data)
 
 
 @blp.route("/exchanges/<int:exchange_id>/messages", methods=["GET"])

@@ -8,6 +8,7 @@ from app.schemas.common import (
     PageArgs,
     ResponseSchema,
     at_most,
+    between,
     enum_of,
     one_of,
     page_of,
@@ -18,6 +19,13 @@ from models import ExchangeStatus
 
 class ExchangeProposalSchema(ApiSchema):
     message = fields.String(load_default="", validate=at_most(1000))
+
+
+class CompletionSchema(ApiSchema):
+    hours = fields.Float(
+        validate=between(0.25, 24),
+        metadata={"description": "How long the help took, in hours (a quarter to 24)."},
+    )
 
 
 class ExchangeSchema(ResponseSchema):

@@ -28,7 +28,7 @@ from models import (
 )
 from models.base import utcnow
 from notifications import outbox
-from services import conversations, listings, scoping
+from services import conversations, listings, memberships, scoping
 from services.errors import Conflict, Forbidden, field_error
 from services.moderation import audit, suspensions
 from services.moderation.targets import Target, is_staff, moderated_target
@@ -183,7 +183,7 @@ def _remove_member(member: User, residence) -> None:
     )
     if membership is None or membership.status == MembershipStatus.LEFT:
         raise Conflict("This member has already left the residence.")
-    membership.status = MembershipStatus.LEFT
+    memberships.set_status(membership, MembershipStatus.LEFT, reason="moderation")
 
 
 def _open_case_of(target: Target) -> ModerationCase | None:
