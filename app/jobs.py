@@ -18,6 +18,7 @@ from notifications import dispatcher
 from notifications.senders import sender_from_config
 from services import accounts, bookings, loans
 from services.news import publishing, reminders
+from services.reports import snapshots
 
 log = logging.getLogger("palier.jobs")
 _app: Flask | None = None
@@ -77,8 +78,11 @@ def end_expired_sessions() -> None:
     _run("end_expired_sessions", accounts.end_expired_sessions)
 
 
+def build_monthly_reports() -> None:
+    _run("build_monthly_reports", lambda: len(snapshots.build_due_reports()))
+
+
 # job, seconds between runs (the dispatcher's is a setting: every few seconds).
-# The monthly report job will join these with a cron trigger (1st of the month, Europe/Paris).
 SCHEDULE = (
     (dispatch_notifications, "SCHEDULER_DISPATCH_SECONDS"),
     (remind_and_mark_loans, 3600),
@@ -87,3 +91,7 @@ SCHEDULE = (
     (remind_events_and_close_polls, 300),
     (end_expired_sessions, 3600),
 )
+
+# Jobs at fixed times of the calendar (Europe/Paris), also run once when a scheduler starts
+# leading, so that a time missed while none ran is caught up: the jobs build what is missing.
+CALENDAR = ((build_monthly_reports, {"day": 1, "hour": 6, "minute": 0}),)

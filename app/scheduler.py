@@ -221,6 +221,10 @@ class _Term:
             self.scheduler.add_job(
                 job, "interval", id=job.__name__, replace_existing=True, **timing
             )
+        for job, when in jobs.CALENDAR:
+            self.scheduler.add_job(job, "cron", id=job.__name__, replace_existing=True, **when)
+            # And once now: a 1st of the month spent without a scheduler is caught up at once.
+            self.scheduler.add_job(job, id=f"{job.__name__}_catch_up", replace_existing=True)
         self.error: Exception | None = None
         self._ending = False
         # end() may come while start() still runs: the scheduler then stops as it starts.

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Constraint names are fixed so that migrations name them the same on PostgreSQL and SQLite.
@@ -71,3 +72,24 @@ def enum_column(enum_cls, **kwargs):
         values_callable=lambda members: [m.value for m in members],
         **kwargs,
     )
+
+
+class seconds_between(sa.sql.functions.FunctionElement):  # noqa: N801 (an SQL function)
+    """`later - earlier` in seconds, as a float, in SQL: PostgreSQL subtracts timestamps,
+    SQLite (which stores them as text) their Julian days."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_between_postgresql(element, compiler, **kwargs):
+    later, earlier = (compiler.process(clause, **kwargs) for clause in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kwargs):
+    later, earlier = (compiler.process(clause, **kwargs) for clause in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"

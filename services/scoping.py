@@ -11,11 +11,12 @@ Members who block one another (either way) no longer see each other's content, e
 landlord's announcements and alerts, which reach everyone (see `blocked_either_way`).
 """
 
-from sqlalchemy import Select, and_, false, or_, select, true, tuple_, union
+from sqlalchemy import Select, and_, exists, false, or_, select, true, tuple_, union
 from sqlalchemy.orm import aliased
 
 from models import (
     Block,
+    Landlord,
     LandlordStaff,
     Membership,
     MembershipRole,
@@ -127,6 +128,21 @@ def get_in_residence(model, row_id: int, residence: Residence, not_found: str):
     if row is None:
         raise NotFound(not_found)
     return row
+
+
+def get_staffed_landlord(user: User, landlord_id: int) -> Landlord:
+    """A landlord the user works for (or any, for platform admins); 403 for someone who sees one
+    of its residences, 404 for anyone else, as if it did not exist."""
+    landlord = db.session.get(Landlord, landlord_id)
+    if landlord is not None:
+        if user.is_platform_admin or landlord.id in staffed_landlord_ids(user):
+            return landlord
+        sees_it = exists().where(
+            Residence.landlord_id == landlord.id, visible_residences_clause(user)
+        )
+        if db.session.scalar(select(sees_it)):
+            raise Forbidden("Only the landlord's staff can do this.")
+    raise NotFound("This landlord does not exist or is not yours.")
 
 
 def staffed_landlord_ids(user: User) -> list[int]:

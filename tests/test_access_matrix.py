@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from models import ApiToken, Block, Comment, Message, db
+from services.reports import snapshots
 from tests.photos import png_bytes
 from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World, today
 
@@ -777,6 +778,51 @@ WORD_FILTERS = [
 ]
 
 MATRIX += WORD_FILTERS
+
+
+def last_month(world: World) -> str:
+    """Last month, its reports built (as the scheduler does on the 1st)."""
+    first_day = snapshots.previous_month()
+    snapshots.build_month(world.landlord, first_day)
+    db.session.commit()
+    return first_day.strftime("%Y-%m")
+
+
+REPORTS = [
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/reports/<string:month>",
+        lambda w: f"/api/v1/residences/{w.home.id}/reports/{last_month(w)}",
+        MODERATORS_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/api/v1/landlords/<int:landlord_id>/reports/<string:month>",
+        lambda w: f"/api/v1/landlords/{w.landlord.id}/reports/{last_month(w)}",
+        HOME_LANDLORD_STAFF,
+    ),
+    Row(
+        "POST",
+        "/api/v1/landlords/<int:landlord_id>/reports/<string:month>",
+        lambda w: f"/api/v1/landlords/{w.landlord.id}/reports/{last_month(w)}",
+        statuses(401, 403, 403, 403, 201, 404, 201),
+    ),
+    Row(
+        "GET",
+        "/api/v1/landlords/<int:landlord_id>/report-settings",
+        lambda w: f"/api/v1/landlords/{w.landlord.id}/report-settings",
+        HOME_LANDLORD_STAFF,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/landlords/<int:landlord_id>/report-settings",
+        lambda w: f"/api/v1/landlords/{w.landlord.id}/report-settings",
+        HOME_LANDLORD_STAFF,
+        lambda w: {"recipients": ["direction@habitat-est.test"], "locale": "fr"},
+    ),
+]
+
+MATRIX += REPORTS
 
 
 def test_every_endpoint_is_in_the_matrix(app):

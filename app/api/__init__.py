@@ -18,6 +18,7 @@ from app.api import (
     moderation,
     news,
     profiles,
+    reports,
     residences,
     spaces,
     word_filters,
@@ -45,6 +46,7 @@ BLUEPRINTS = (
     devices.blp,
     moderation.blp,
     word_filters.blp,
+    reports.blp,
 )
 
 

@@ -19,11 +19,11 @@ telling its author belong to the moderation cases.
 import re
 import unicodedata
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 
-from models import FilteredWord, Landlord, Residence, User, db
-from services.errors import Forbidden, NotFound, field_error
-from services.scoping import staffed_landlord_ids, visible_residences_clause
+from models import FilteredWord, User, db
+from services import scoping
+from services.errors import field_error
 
 LANGUAGES = ("fr", "en")
 MAX_WORDS = 500  # per landlord and language
@@ -156,7 +156,7 @@ def filtered_words(landlord_id: int) -> list[FilteredWord]:
 
 def word_filter(user: User, landlord_id: int) -> dict[str, list[str]]:
     """The landlord's lists as typed, by language: for its staff and platform admins."""
-    _check_staff(user, landlord_id)
+    scoping.get_staffed_landlord(user, landlord_id)
     rows = sorted(filtered_words(landlord_id), key=lambda row: (row.folded, row.word))
     return {
         language: [row.word for row in rows if row.language == language] for language in LANGUAGES
@@ -178,7 +178,7 @@ def set_filtered_words(user: User, landlord_id: int, language: str, words: list[
     MIN_LENGTH letters or digits once folded. The landlord's staff and platform admins only:
     403 for those who see the landlord's residences, 404 for anyone else.
     """
-    _check_staff(user, landlord_id)
+    scoping.get_staffed_landlord(user, landlord_id)
     if language not in LANGUAGES:
         raise field_error("language", "Word lists are in French (fr) or English (en).")
     if len(words) > MAX_WORDS:
@@ -213,18 +213,3 @@ def set_filtered_words(user: User, landlord_id: int, language: str, words: list[
         for folded, word in kept.items()
     )
     db.session.flush()
-
-
-def _check_staff(user: User, landlord_id: int) -> None:
-    """The landlord's staff and platform admins pass; anyone who sees one of its residences
-    is refused (403); for anyone else the landlord does not exist (404)."""
-    landlord = db.session.get(Landlord, landlord_id)
-    if landlord is not None:
-        if user.is_platform_admin or landlord.id in staffed_landlord_ids(user):
-            return
-        sees_it = exists().where(
-            Residence.landlord_id == landlord.id, visible_residences_clause(user)
-        )
-        if db.session.scalar(select(sees_it)):
-            raise Forbidden("Only the landlord's staff can do this.")
-    raise NotFound("This landlord does not exist or is not yours.")

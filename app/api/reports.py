@@ -1,0 +1,82 @@
+"""Monthly engagement reports of a residence and of a landlord."""
+
+from flask_login import login_required
+
+from app.auth import signed_in_user
+from app.openapi import ApiBlueprint
+from app.schemas.reports import (
+    MonthlyReportSchema,
+    ReportSettingsRequestSchema,
+    ReportSettingsSchema,
+)
+from services.reports import recipients, snapshots
+
+blp = ApiBlueprint(
+    "reports",
+    __name__,
+    description="Monthly engagement reports: what the network did for each residence and for "
+    "the landlord, month by month, built on the 1st.",
+)
+
+
+@blp.route("/residences/<int:residence_id>/reports/<string:month>", methods=["GET"])
+@login_required
+@blp.response(200, MonthlyReportSchema)
+@blp.errors(403)
+def get_residence_report(residence_id, month):
+    """Read a residence's monthly report
+
+    The figures of a month (`yyyy-mm`) for the residence: its landlord's staff and its
+    solidaires. 404 when the month has no report yet (reports are built on the 1st).
+    """
+    return snapshots.residence_report(signed_in_user(), residence_id, month)
+
+
+@blp.route("/landlords/<int:landlord_id>/reports/<string:month>", methods=["GET"])
+@login_required
+@blp.response(200, MonthlyReportSchema)
+@blp.errors(403)
+def get_landlord_report(landlord_id, month):
+    """Read the landlord's monthly report
+
+    The figures of a month (`yyyy-mm`) for all the landlord's residences: its staff.
+    """
+    return snapshots.landlord_report(signed_in_user(), landlord_id, month)
+
+
+@blp.route("/landlords/<int:landlord_id>/reports/<string:month>", methods=["POST"])
+@login_required
+@blp.response(201, MonthlyReportSchema)
+@blp.errors(403, 422)
+def regenerate_landlord_report(landlord_id, month):
+    """Build a month's reports again
+
+    A new version of the landlord's and its residences' reports for a past month (`yyyy-mm`),
+    from the data as it is now; earlier versions stay. For the landlord's staff.
+    """
+    return snapshots.regenerate(signed_in_user(), landlord_id, month)
+
+
+@blp.route("/landlords/<int:landlord_id>/report-settings", methods=["GET"])
+@login_required
+@blp.response(200, ReportSettingsSchema)
+@blp.errors(403)
+def get_report_settings(landlord_id):
+    """Read who receives the monthly report
+
+    The addresses the landlord's report is e-mailed to on the 1st, and its language.
+    """
+    return recipients.report_settings(signed_in_user(), landlord_id)
+
+
+@blp.route("/landlords/<int:landlord_id>/report-settings", methods=["PUT"])
+@login_required
+@blp.arguments(ReportSettingsRequestSchema)
+@blp.response(200, ReportSettingsSchema)
+@blp.errors(403)
+def set_report_settings(data, landlord_id):
+    """Choose who receives the monthly report
+
+    Replaces the addresses (at most 20) and the language of the landlord's monthly e-mail.
+    """
+    return recipients.set_report_settings(signed_in_user(), landlord_id, **data)

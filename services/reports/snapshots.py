@@ -1,0 +1,225 @@
+"""Monthly reports as stored snapshots: built once per month for a landlord and each of its
+residences, read back by staff and solidaires, never rewritten.
+
+Building a month that exists changes nothing; `regenerate=True` adds a new version beside the
+old one. The scheduler builds every complete month that is missing (the previous one on the
+1st at 06:00, Paris time; any month missed while no scheduler ran, at its next start).
+"""
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from models import Landlord, MonthlyReport, User, db
+from models.base import utcnow
+from services import scoping
+from services.errors import Forbidden, NotFound, field_error
+from services.reports.figures import landlord_figures, next_month
+
+SCHEDULE_ZONE = ZoneInfo("Europe/Paris")
+TREND_MONTHS = 12
+# How far back the scheduler looks for a month that was never built.
+CATCH_UP_MONTHS = 12
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+NO_REPORT = "There is no report for this month."
+
+
+def parse_month(text: str) -> date:
+    """The first day of a month written yyyy-mm; 404 for anything else (it names a report)."""
+    match = MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+        raise NotFound(NO_REPORT)
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def build_month(landlord: Landlord, first_day: date, *, regenerate: bool = False) -> list:
+    """The month's snapshots for the landlord and each residence (built if missing, or as a
+    new version with `regenerate`)."""
+    existing = _latest(landlord.id, first_day)
+    if existing and not regenerate:
+        return existing
+    version = max((report.version for report in existing), default=0) + 1
+    total, per_residence = landlord_figures(landlord, first_day)
+    reports = [MonthlyReport(landlord_id=landlord.id, residence_id=None, figures=total)]
+    reports += [
+        MonthlyReport(landlord_id=landlord.id, residence_id=rid, figures=figures)
+        for rid, figures in per_residence.items()
+    ]
+    for report in reports:
+        report.month, report.version = first_day, version
+        report.definitions_version = report.figures["definitions_version"]
+        _compare(report)
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(reports)
+    except IntegrityError:
+        # Another scheduler (or a staff member's regeneration) built this version first.
+        return _latest(landlord.id, first_day)
+    return reports
+
+
+def _latest(landlord_id: int, first_day: date) -> list[MonthlyReport]:
+    """The newest version of the month's snapshots, landlord's first."""
+    newest = (
+        select(func.max(MonthlyReport.version))
+        .where(MonthlyReport.landlord_id == landlord_id, MonthlyReport.month == first_day)
+        .scalar_subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(MonthlyReport)
+            .where(
+                MonthlyReport.landlord_id == landlord_id,
+                MonthlyReport.month == first_day,
+                MonthlyReport.version == newest,
+            )
+            .order_by(MonthlyReport.residence_id.is_not(None), MonthlyReport.residence_id)
+        )
+    )
+
+
+def _compare(report: MonthlyReport) -> None:
+    """Add the change since the previous month and the 12-month trend of every figure, from the
+    newest stored snapshots of those months (one query)."""
+    months = [report.month]
+    while len(months) < TREND_MONTHS:
+        months.insert(0, _previous(months[0]))
+    newest = (
+        select(MonthlyReport.month, func.max(MonthlyReport.version).label("version"))
+        .where(
+            MonthlyReport.landlord_id == report.landlord_id,
+            _same_scope(report),
+            MonthlyReport.month.in_(months[:-1]),
+        )
+        .group_by(MonthlyReport.month)
+        .subquery()
+    )
+    earlier = {
+        month: flatten(figures)
+        for month, figures in db.session.execute(
+            select(MonthlyReport.month, MonthlyReport.figures)
+            .join(
+                newest,
+                (newest.c.month == MonthlyReport.month)
+                & (newest.c.version == MonthlyReport.version),
+            )
+            .where(MonthlyReport.landlord_id == report.landlord_id, _same_scope(report))
+        )
+    }
+    current = flatten(report.figures)
+    previous = earlier.get(months[-2], {})
+    figures = dict(report.figures)
+    figures["changes"] = {
+        key: _difference(value, previous.get(key)) for key, value in current.items()
+    }
+    figures["trend"] = {"months": [month.strftime("%Y-%m") for month in months]} | {
+        key: [earlier.get(month, {}).get(key) for month in months[:-1]] + [value]
+        for key, value in current.items()
+    }
+    report.figures = figures
+
+
+def _same_scope(report: MonthlyReport):
+    if report.residence_id is None:
+        return MonthlyReport.residence_id.is_(None)
+    return MonthlyReport.residence_id == report.residence_id
+
+
+def flatten(figures: dict, prefix: str = "") -> dict:
+    """Every numeric figure by its dotted path (the per-building and per-space lists aside)."""
+    flat = {}
+    for key, value in figures.items():
+        if key in ("scope", "changes", "trend", "definitions_version"):
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat |= flatten(value, f"{path}.")
+        elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+            flat[path] = value
+    return flat
+
+
+def _difference(value, before):
+    if value is None or before is None:
+        return None
+    return round(value - before, 3)
+
+
+def _previous(first_day: date) -> date:
+    return date(first_day.year - (first_day.month == 1), (first_day.month - 2) % 12 + 1, 1)
+
+
+def previous_month(now: datetime | None = None) -> date:
+    """The first day of the last complete month, in Paris time."""
+    now = (now or utcnow()).astimezone(SCHEDULE_ZONE)
+    return _previous(date(now.year, now.month, 1))
+
+
+def build_due_reports(now: datetime | None = None) -> list[MonthlyReport]:
+    """The scheduler's job: build every complete month missing for every landlord, back to
+    CATCH_UP_MONTHS or the landlord's first month. Returns the landlords' new reports."""
+    now = (now or utcnow()).astimezone(SCHEDULE_ZONE)
+    current = date(now.year, now.month, 1)
+    built = []
+    for landlord in db.session.scalars(select(Landlord).order_by(Landlord.id)):
+        created = landlord.created_at.astimezone(SCHEDULE_ZONE)
+        first = max(date(created.year, created.month, 1), _months_before(current, CATCH_UP_MONTHS))
+        month = first
+        while month < current:
+            if not _latest(landlord.id, month):
+                built.append(build_month(landlord, month)[0])
+            month = next_month(month)
+    return built
+
+
+def _months_before(first_day: date, count: int) -> date:
+    for _ in range(count):
+        first_day = _previous(first_day)
+    return first_day
+
+
+def residence_report(user: User, residence_id: int, month: str) -> MonthlyReport:
+    """A residence's report: for its landlord's staff and its solidaires."""
+    residence = scoping.get_residence(user, residence_id)
+    if not scoping.can_moderate(user, residence.id):
+        raise Forbidden(
+            "Only the landlord's staff and the residence's solidaires read its reports."
+        )
+    return _newest(residence.landlord_id, residence.id, parse_month(month))
+
+
+def landlord_report(user: User, landlord_id: int, month: str) -> MonthlyReport:
+    """The landlord's report of all its residences: for its staff."""
+    landlord = scoping.get_staffed_landlord(user, landlord_id)
+    return _newest(landlord.id, None, parse_month(month))
+
+
+def regenerate(user: User, landlord_id: int, month: str) -> MonthlyReport:
+    """A new version of a past month's reports (the landlord's is returned); 422 for a month
+    that is not over."""
+    landlord = scoping.get_staffed_landlord(user, landlord_id)
+    first_day = parse_month(month)
+    now = utcnow().astimezone(SCHEDULE_ZONE)
+    if first_day >= date(now.year, now.month, 1):
+        raise field_error("month", "Only a month that is over has a report.")
+    return build_month(landlord, first_day, regenerate=True)[0]
+
+
+def _newest(landlord_id: int, residence_id: int | None, first_day: date) -> MonthlyReport:
+    scope = (
+        MonthlyReport.residence_id.is_(None)
+        if residence_id is None
+        else MonthlyReport.residence_id == residence_id
+    )
+    report = db.session.scalar(
+        select(MonthlyReport)
+        .where(MonthlyReport.landlord_id == landlord_id, MonthlyReport.month == first_day, scope)
+        .order_by(MonthlyReport.version.desc())
+        .limit(1)
+    )
+    if report is None:
+        raise NotFound(NO_REPORT)
+    return report
