@@ -7,7 +7,7 @@ Vaulx-en-Velin, is about 3 km away. Loading twice changes nothing.
 from datetime import datetime, time, timedelta
 
 from shapely.geometry import MultiPolygon, Point, box
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import (
     Booking,
@@ -23,10 +23,12 @@ from models import (
     Loan,
     LoanStatus,
     Membership,
+    MembershipEvent,
     MembershipRole,
     MembershipStatus,
     Message,
     ModerationCase,
+    MonthlyReport,
     OpeningHours,
     Post,
     ReportReason,
@@ -37,11 +39,12 @@ from models import (
     User,
     db,
 )
-from services import accounts
+from services import accounts, memberships
 from services.bookings import new_booking
 from services.geojson import to_column
 from services.moderation import cases
 from services.news import publishing
+from services.reports import snapshots
 from services.residences import local_today
 
 DEMO_PASSWORD = "palier-demo"
@@ -135,9 +138,14 @@ def load_demo() -> None:
             _get_or_add(LandlordStaff, user_id=user.id, landlord_id=landlord.id)
         else:
             residence = residences[index]
-            membership = _get_or_add(Membership, user_id=user.id, residence_id=residence.id)
+            membership = db.session.scalar(
+                select(Membership).filter_by(user_id=user.id, residence_id=residence.id)
+            )
+            if membership is None:  # joins now (set_status keeps the history)
+                membership = Membership(user_id=user.id, residence_id=residence.id)
+                db.session.add(membership)
             membership.role = role
-            membership.status = MembershipStatus.ACTIVE
+            memberships.set_status(membership, MembershipStatus.ACTIVE, reason="invite_code")
             membership.building_id = residence.buildings[0].id
     db.session.flush()
     listings = {spec[3]: _listing(users, *spec) for spec in LISTINGS}
@@ -146,6 +154,7 @@ def load_demo() -> None:
     db.session.flush()
     _news(residences[0], users)
     _pending_report(residences[0], users)
+    _last_month(landlord, residences[0], users)
 
 
 def _spaces_and_bookings(residence, users) -> None:
@@ -244,6 +253,62 @@ def _news(residence, users) -> None:
         "Les habitants solidaires aident pour les courses.",
         pinned_until=now + timedelta(days=14),
     )
+
+
+def _last_month(landlord, residence, users) -> None:
+    """A month of life behind the demo, so that last month's report of Les Tilleuls has
+    something to show: the neighbours joined before it, borrowed the raclette set, had their
+    papers done and met in the common room; then the report is built, as on the 1st."""
+    first_day = snapshots.previous_month()
+    if db.session.scalar(select(MonthlyReport.id).where(MonthlyReport.landlord_id == landlord.id)):
+        return
+    zone = residence.zone
+
+    def moment(day: int, hour: int) -> datetime:
+        return datetime.combine(first_day + timedelta(days=day - 1), time(hour), zone)
+
+    db.session.execute(
+        update(MembershipEvent)
+        .where(MembershipEvent.user_id.in_([user.id for user in users.values()]))
+        .values(at=moment(1, 9) - timedelta(days=30))
+    )
+    raclette = db.session.scalar(select(Listing).where(Listing.title == "Appareil à raclette"))
+    db.session.add(
+        Loan(
+            listing=raclette,
+            residence_id=raclette.residence_id,
+            owner_id=raclette.owner_id,
+            borrower=users["resident"],
+            starts_on=first_day + timedelta(days=9),
+            due_on=first_day + timedelta(days=11),
+            status=LoanStatus.RETURNED,
+            message="Pour la soirée raclette du bâtiment A.",
+            status_changed_at=moment(12, 19),
+            handed_over_at=moment(10, 18),
+            returned_at=moment(12, 19),
+        )
+    )
+    papers = db.session.scalar(
+        select(HelpExchange).where(HelpExchange.status == ExchangeStatus.DONE)
+    )
+    papers.completed_at, papers.help_minutes = moment(14, 18), 90
+    room = db.session.scalar(select(Space).where(Space.name == "Salle commune"))
+    for day, member in ((6, "voisine"), (20, "solidaire")):
+        db.session.add(
+            Booking(
+                space_id=room.id,
+                residence_id=residence.id,
+                member_id=users[member].id,
+                starts_at=moment(day, 14),
+                ends_at=moment(day, 17),
+                blocked_until=moment(day, 17),
+                status=BookingStatus.CONFIRMED,
+                purpose="Goûter des voisins",
+                created_at=moment(day, 9) - timedelta(days=3),
+            )
+        )
+    db.session.flush()
+    snapshots.build_month(landlord, first_day)
 
 
 def _pending_report(residence, users) -> None:

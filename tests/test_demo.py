@@ -20,6 +20,7 @@ from models import (
     db,
 )
 from services import demo
+from services.reports import snapshots
 
 
 def table_counts():
@@ -44,7 +45,8 @@ def test_demo_loads_twice_to_the_same_data_and_its_accounts_work(client):
     demo.load_demo()
     first = table_counts()
     demo.load_demo()
-    assert table_counts() == first == [5, 3, 4, 3, 6, 1, 1, 2, 2, 2]
+    # Last month's life: the raclette set lent (a second loan), two afternoons in the room.
+    assert table_counts() == first == [5, 3, 4, 3, 6, 2, 1, 2, 2, 4]
     pending = db.session.scalar(select(Booking).where(Booking.status == "pending"))
     assert pending.space.approval_required and pending.space.name == "Laverie"
     assert (
@@ -145,3 +147,31 @@ def test_the_demo_solidaire_finds_a_report_waiting(client):
     assert [(item["target_kind"], item["reports"][0]["reason"]) for item in items] == [
         ("post", "spam")
     ]
+
+
+def test_the_demo_shows_last_months_report_for_les_tilleuls(client):
+    demo.load_demo()
+    demo.load_demo()
+    db.session.commit()
+    signed_in = client.post(
+        "/api/v1/auth/login",
+        json={
+            "email": "staff@demo.palier.test",
+            "password": demo.DEMO_PASSWORD,
+            "device_name": "x",
+        },
+    )
+    headers = {"Authorization": f"Bearer {signed_in.json['token']}"}
+    tilleuls = next(
+        residence
+        for residence in client.get("/api/v1/residences", headers=headers).json["items"]
+        if residence["name"] == "Résidence Les Tilleuls"
+    )
+    month = snapshots.previous_month().strftime("%Y-%m")
+    report = client.get(f"/api/v1/residences/{tilleuls['id']}/reports/{month}", headers=headers)
+    assert report.status_code == 200, report.json
+    figures = report.json["figures"]
+    assert figures["members"]["total"] == 3  # Nadia, Jeanne and Moussa
+    assert figures["lending"]["loans_completed"] == 1  # the raclette set
+    assert figures["lending"]["help_hours"] == 1.5  # Nadia's papers, 90 minutes
+    assert figures["spaces"]["bookings"] == 2
