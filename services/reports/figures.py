@@ -4,6 +4,26 @@ One query per family of figures (members, activity, lending, spaces, news, push,
 for all the landlord's residences at once, per time zone of its residences (nearly always one):
 the number of queries does not grow with residences, members or rows. Each figure is defined in
 the README ("Monthly reports"); defaults are in services/reports/definitions.py.
+
+A month is the residence's calendar month (its time zone: a row at 23:30 UTC on 31 October is
+November in Paris). Choices made where a figure could be read two ways, so that a month's report
+says what happened in that month and a regeneration months later gives the same counts:
+- Membership comes from the history of joins and departures (MembershipEvent). The members of
+  the month are those who were members at some moment of it (at its start, or joining in it);
+  those at its end make `total`, the per-building counts and the phones (`devices`).
+- `active` counts the members of the month who did something in it, wherever they did it: a
+  member borrowing from a neighbouring residence is active in their own residence.
+- `by_building` counts the members at the month's end by the building they live in now (no
+  history of buildings is kept); `active` there, those of them who were active.
+- `devices`: phones of the members at the month's end, registered before it ended.
+- `comments`, like posts, leave out what was deleted (by its author or a moderator).
+- `announcements` (the landlord's announcements and alerts published in the month, deleted
+  ones left out): `opened` counts the members reached (of a residence or building the post
+  reached) who opened it, whenever they did; staff reading their own announcement do not count,
+  so `reach` stays within 0..1. `median_minutes_to_first_open` is the median, over every member
+  who opened one, of the minutes from publication to their first open.
+- `moderation.actions` are moderators' and the platform's actions (hide, warn, dismiss,
+  auto_hide...), by their audit entries; role and membership changes by staff are not counted.
 """
 
 import statistics
@@ -12,10 +32,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, or_, select, union_all
+from sqlalchemy import and_, case, distinct, func, or_, select, true, union_all
 from sqlalchemy.orm import selectinload
 
 from models import (
+    AuditAction,
     AuditEntry,
     Booking,
     BookingStatus,
@@ -32,13 +53,14 @@ from models import (
     Membership,
     MembershipChange,
     MembershipEvent,
-    MembershipStatus,
     Message,
     ModerationCase,
     Notification,
     Post,
+    PostBuilding,
     PostKind,
     PostRead,
+    PostResidence,
     Reaction,
     Report,
     Residence,
@@ -115,13 +137,14 @@ def landlord_figures(landlord: Landlord, first_day: date) -> tuple[dict, dict[in
 
 def _figures(residences: list[Residence], month: Month) -> dict[int, dict]:
     ids = [residence.id for residence in residences]
+    history = _history(ids, month)
     members = _members(ids, month)
-    active = _active_members(ids, month)
-    buildings = _by_building(ids, active["users"])
+    active = _active_members(ids, history, month)
+    buildings = _by_building(history, active["users"])
     lending = _lending(ids, month)
     spaces = _spaces(ids, month)
     news = _news(ids, month)
-    push = _push(ids, month)
+    push = _push(ids, history, month)
     moderation = _moderation(ids, month)
     figures = {}
     for residence in residences:
@@ -178,70 +201,62 @@ def _members(ids: list[int], month: Month) -> dict[int, dict]:
     return figures
 
 
-def _activity(month: Month):
-    """(residence_id, user_id) of everyone who did something in the month: posted, commented,
-    reacted, voted, answered an event, listed, asked to borrow, lent, answered a listing,
-    helped or was helped, booked, wrote a message, thanked."""
-    loan_thread = select(Loan.residence_id, Message.author_id, Message.created_at).join(
-        Loan, Loan.id == Message.loan_id
-    )
-    exchange_thread = select(HelpExchange.residence_id, Message.author_id, Message.created_at).join(
-        HelpExchange, HelpExchange.id == Message.exchange_id
-    )
-    loan_thanks = select(Loan.residence_id, Thanks.author_id, Thanks.created_at).join(
-        Loan, Loan.id == Thanks.loan_id
-    )
-    exchange_thanks = select(HelpExchange.residence_id, Thanks.author_id, Thanks.created_at).join(
-        HelpExchange, HelpExchange.id == Thanks.exchange_id
-    )
-    on_posts = [
-        select(Post.residence_id, model.user_id, model.created_at).join(
-            Post, Post.id == model.post_id
+def _history(ids: list[int], month: Month):
+    """(residence_id, user_id, during, at_end) from the history of joins and departures: whether
+    the user was a member at some moment of the month, and at its end (a subquery)."""
+    joined = MembershipEvent.change == MembershipChange.JOINED
+    step = case((joined, 1), else_=-1)
+    before_start = func.sum(case((MembershipEvent.at < month.starts, step), else_=0))
+    before_end = func.sum(case((MembershipEvent.at < month.ends, step), else_=0))
+    joined_in_month = func.count().filter(and_(joined, month.holds(MembershipEvent.at)))
+    return (
+        select(
+            MembershipEvent.residence_id,
+            MembershipEvent.user_id,
+            or_(before_start > 0, joined_in_month > 0).label("during"),
+            (before_end > 0).label("at_end"),
         )
-        for model in (Reaction, Vote, EventRsvp)
+        .where(MembershipEvent.residence_id.in_(ids))
+        .group_by(MembershipEvent.residence_id, MembershipEvent.user_id)
+        .subquery()
+    )
+
+
+def _activity(month: Month, users):
+    """(user_id) of each of `users` (a SELECT of ids) who did something in the month, in any
+    residence: posted, commented, reacted, voted, answered an event, listed, asked to borrow,
+    lent, answered a listing, helped or was helped, booked, wrote a message, thanked."""
+    sources = (
+        (Post.author_id, Post.published_at),
+        (Comment.author_id, Comment.created_at),
+        (Reaction.user_id, Reaction.created_at),
+        (Vote.user_id, Vote.created_at),
+        (EventRsvp.user_id, EventRsvp.created_at),
+        (Listing.owner_id, Listing.created_at),
+        (Loan.borrower_id, Loan.created_at),
+        (Loan.owner_id, Loan.handed_over_at),
+        (HelpExchange.member_id, HelpExchange.created_at),
+        (HelpExchange.owner_id, HelpExchange.completed_at),
+        (HelpExchange.member_id, HelpExchange.completed_at),
+        (Booking.member_id, Booking.created_at),
+        (Message.author_id, Message.created_at),
+        (Thanks.author_id, Thanks.created_at),
+    )
+    parts = [
+        select(user.label("user_id")).where(month.holds(moment), user.in_(users))
+        for user, moment in sources
     ]
-    sources = [
-        select(Post.residence_id, Post.author_id, Post.published_at),
-        select(Post.residence_id, Comment.author_id, Comment.created_at).join(
-            Post, Post.id == Comment.post_id
-        ),
-        *on_posts,
-        select(Listing.residence_id, Listing.owner_id, Listing.created_at),
-        select(Loan.residence_id, Loan.borrower_id, Loan.created_at),
-        select(Loan.residence_id, Loan.owner_id, Loan.handed_over_at),
-        select(HelpExchange.residence_id, HelpExchange.member_id, HelpExchange.created_at),
-        select(HelpExchange.residence_id, HelpExchange.owner_id, HelpExchange.completed_at),
-        select(HelpExchange.residence_id, HelpExchange.member_id, HelpExchange.completed_at),
-        select(Booking.residence_id, Booking.member_id, Booking.created_at),
-        loan_thread,
-        exchange_thread,
-        loan_thanks,
-        exchange_thanks,
-    ]
-    parts = []
-    for source in sources:
-        residence, user, moment = source.selected_columns
-        parts.append(
-            source.with_only_columns(
-                residence.label("residence_id"), user.label("user_id"), maintain_column_froms=True
-            ).where(month.holds(moment))
-        )
     return union_all(*parts).subquery()
 
 
-def _active_members(ids: list[int], month: Month) -> dict:
-    """Members (of the residence, whatever their role) who did something in the month."""
-    activity = _activity(month)
+def _active_members(ids: list[int], history, month: Month) -> dict:
+    """Members of the month (whatever their role) who did something in it, anywhere."""
+    ever_members = select(MembershipEvent.user_id).where(MembershipEvent.residence_id.in_(ids))
+    activity = _activity(month, ever_members)
     rows = db.session.execute(
-        select(activity.c.residence_id, activity.c.user_id)
-        .join(
-            Membership,
-            and_(
-                Membership.residence_id == activity.c.residence_id,
-                Membership.user_id == activity.c.user_id,
-            ),
-        )
-        .where(activity.c.residence_id.in_(ids))
+        select(history.c.residence_id, history.c.user_id)
+        .join(activity, activity.c.user_id == history.c.user_id)
+        .where(history.c.during)
         .distinct()
     ).all()
     counts, users = defaultdict(int), defaultdict(set)
@@ -251,13 +266,20 @@ def _active_members(ids: list[int], month: Month) -> dict:
     return {"counts": counts, "users": users}
 
 
-def _by_building(ids: list[int], active_users: dict[int, set]) -> dict[int, list]:
-    """Members of each building (where they live now) and how many were active; small counts
-    hidden."""
+def _by_building(history, active_users: dict[int, set]) -> dict[int, list]:
+    """Members at the month's end of each building (the one they live in now) and how many of
+    them were active; small counts hidden."""
     rows = db.session.execute(
-        select(Membership.residence_id, Building.name, Membership.user_id)
+        select(history.c.residence_id, Building.name, history.c.user_id)
+        .join(
+            Membership,
+            and_(
+                Membership.residence_id == history.c.residence_id,
+                Membership.user_id == history.c.user_id,
+            ),
+        )
         .join(Building, Building.id == Membership.building_id)
-        .where(Membership.residence_id.in_(ids), Membership.status == MembershipStatus.ACTIVE)
+        .where(history.c.at_end)
         .order_by(Building.name)
     ).all()
     counts = defaultdict(lambda: defaultdict(lambda: [0, 0]))
@@ -404,8 +426,10 @@ def _spaces(ids: list[int], month: Month) -> dict[int, dict]:
     open_hours = defaultdict(float)
     for space in spaces:
         count, hours, cancelled = booked.get(space.id, (0, 0.0, 0))
+        # Elapsed time, not wall-clock time: two instants of one zone subtract as wall clocks
+        # in Python, which would make the night the clocks go back 24 hours instead of 25.
         opened = sum(
-            (interval.end - interval.start).total_seconds() / 3600
+            (interval.end.timestamp() - interval.start.timestamp()) / 3600
             for interval in opening_intervals(space, month.first_day, month.last_day, month.zone)
         )
         figures[space.residence_id]["by_space"].append(
@@ -451,46 +475,56 @@ def _news(ids: list[int], month: Month) -> dict[int, dict]:
         .group_by(Post.residence_id, Post.kind)
     ):
         figures[rid]["posts"][kind.value] = count
-    for name, model, moment in (
-        ("comments", Comment, Comment.created_at),
-        ("rsvps", EventRsvp, EventRsvp.created_at),
-        ("votes", Vote, Vote.created_at),
+    for name, model, moment, kept in (
+        ("comments", Comment, Comment.created_at, Comment.deleted_at.is_(None)),
+        ("rsvps", EventRsvp, EventRsvp.created_at, true()),
+        ("votes", Vote, Vote.created_at, true()),
     ):
         for rid, count in db.session.execute(
             select(Post.residence_id, func.count())
             .select_from(model)
             .join(Post, Post.id == model.post_id)
-            .where(Post.residence_id.in_(ids), month.holds(moment))
+            .where(Post.residence_id.in_(ids), month.holds(moment), kept)
             .group_by(Post.residence_id)
         ):
             figures[rid][name] = count
-    # The landlord's announcements and alerts published in the month: whom they reached, who
-    # opened them, and how soon (minutes from publication to the first open).
-    first_open = (
-        select(
-            PostRead.post_id,
-            func.min(PostRead.read_at).label("read_at"),
-            func.count().label("readers"),
-        )
-        .group_by(PostRead.post_id)
-        .subquery()
+    # The landlord's announcements and alerts published in the month: whom they reached, which
+    # of the members reached opened them, and how soon (minutes from publication to each
+    # member's first open): one row per announcement and reader.
+    reached = or_(
+        select(PostResidence.post_id)
+        .join(Membership, Membership.residence_id == PostResidence.residence_id)
+        .where(PostResidence.post_id == PostRead.post_id, Membership.user_id == PostRead.user_id)
+        .exists(),
+        select(PostBuilding.post_id)
+        .join(Membership, Membership.building_id == PostBuilding.building_id)
+        .where(PostBuilding.post_id == PostRead.post_id, Membership.user_id == PostRead.user_id)
+        .exists(),
     )
+    reads = select(PostRead.post_id, PostRead.read_at).where(reached).subquery()
     rows = db.session.execute(
         select(
             Post.residence_id,
+            Post.id,
             Post.targeted_count,
-            func.coalesce(first_open.c.readers, 0),
-            seconds_between(first_open.c.read_at, Post.published_at),
+            seconds_between(reads.c.read_at, Post.published_at),
         )
-        .outerjoin(first_open, first_open.c.post_id == Post.id)
-        .where(published, Post.kind.in_((PostKind.ANNOUNCEMENT, PostKind.ALERT)))
+        .outerjoin(reads, reads.c.post_id == Post.id)
+        .where(
+            published,
+            Post.deleted_at.is_(None),
+            Post.kind.in_((PostKind.ANNOUNCEMENT, PostKind.ALERT)),
+        )
     ).all()
-    for rid, targeted, readers, seconds in rows:
+    counted = set()
+    for rid, post_id, targeted, seconds in rows:
         announcements = figures[rid]["announcements"]
-        announcements["count"] += 1
-        announcements["targeted"] += targeted
-        announcements["opened"] += readers
+        if post_id not in counted:
+            counted.add(post_id)
+            announcements["count"] += 1
+            announcements["targeted"] += targeted
         if seconds is not None:
+            announcements["opened"] += 1
             figures[rid]["_first_open_minutes"].append(seconds / 60)
     for figure in figures.values():
         _reach(figure["announcements"], figure["_first_open_minutes"])
@@ -505,14 +539,10 @@ def _reach(announcements: dict, minutes: list[float]) -> None:
 # Push notifications
 
 
-def _push(ids: list[int], month: Month) -> dict[int, dict]:
-    """Notifications sent in the month to the residence's members, their deliveries to phones,
-    and the members' phones now."""
-    members = (
-        select(Membership.user_id, Membership.residence_id)
-        .where(Membership.residence_id.in_(ids))
-        .subquery()
-    )
+def _push(ids: list[int], history, month: Month) -> dict[int, dict]:
+    """Notifications sent in the month to the members of the month, their deliveries to phones,
+    and the phones of the members at the month's end registered before it ended."""
+    members = select(history.c.user_id, history.c.residence_id).where(history.c.during).subquery()
     figures = {
         rid: {"notifications_sent": 0, "deliveries": 0, "delivered": 0, "devices": 0} for rid in ids
     }
@@ -533,10 +563,10 @@ def _push(ids: list[int], month: Month) -> dict[int, dict]:
             notifications_sent=notifications, deliveries=deliveries, delivered=delivered
         )
     devices = db.session.execute(
-        select(Membership.residence_id, func.count(Device.id))
-        .join(Device, Device.user_id == Membership.user_id)
-        .where(Membership.residence_id.in_(ids), Membership.status == MembershipStatus.ACTIVE)
-        .group_by(Membership.residence_id)
+        select(history.c.residence_id, func.count(Device.id))
+        .join(Device, Device.user_id == history.c.user_id)
+        .where(history.c.at_end, Device.created_at < month.ends)
+        .group_by(history.c.residence_id)
     ).all()
     for rid, count in devices:
         figures[rid]["devices"] = count
@@ -546,6 +576,10 @@ def _push(ids: list[int], month: Month) -> dict[int, dict]:
 
 
 # Moderation
+
+
+# Audit entries that are staff's administration of members, not moderation.
+STAFF_ADMINISTRATION = (AuditAction.ROLE_CHANGE, AuditAction.MEMBERSHIP_CHANGE)
 
 
 def _moderation(ids: list[int], month: Month) -> dict:
@@ -567,7 +601,11 @@ def _moderation(ids: list[int], month: Month) -> dict:
         hours[rid].append(seconds / 3600)
     for rid, action, count in db.session.execute(
         select(AuditEntry.residence_id, AuditEntry.action, func.count())
-        .where(AuditEntry.residence_id.in_(ids), month.holds(AuditEntry.created_at))
+        .where(
+            AuditEntry.residence_id.in_(ids),
+            month.holds(AuditEntry.created_at),
+            AuditEntry.action.not_in(STAFF_ADMINISTRATION),
+        )
         .group_by(AuditEntry.residence_id, AuditEntry.action)
         .order_by(AuditEntry.action)
     ):

@@ -51,7 +51,7 @@ def build_month(landlord: Landlord, first_day: date, *, regenerate: bool = False
     for report in reports:
         report.month, report.version = first_day, version
         report.definitions_version = report.figures["definitions_version"]
-        _compare(report)
+    _compare(reports)
     try:
         with db.session.begin_nested():
             db.session.add_all(reports)
@@ -81,51 +81,53 @@ def _latest(landlord_id: int, first_day: date) -> list[MonthlyReport]:
     )
 
 
-def _compare(report: MonthlyReport) -> None:
-    """Add the change since the previous month and the 12-month trend of every figure, from the
-    newest stored snapshots of those months (one query)."""
-    months = [report.month]
+def _compare(reports: list[MonthlyReport]) -> None:
+    """Add to each report the change since the previous month and the 12-month trend of every
+    figure, from the newest stored snapshots of those months of the same scope (one query for
+    the landlord's report and all its residences')."""
+    first = reports[0]
+    months = [first.month]
     while len(months) < TREND_MONTHS:
         months.insert(0, _previous(months[0]))
     newest = (
-        select(MonthlyReport.month, func.max(MonthlyReport.version).label("version"))
+        select(
+            MonthlyReport.residence_id,
+            MonthlyReport.month,
+            func.max(MonthlyReport.version).label("version"),
+        )
         .where(
-            MonthlyReport.landlord_id == report.landlord_id,
-            _same_scope(report),
+            MonthlyReport.landlord_id == first.landlord_id,
             MonthlyReport.month.in_(months[:-1]),
         )
-        .group_by(MonthlyReport.month)
+        .group_by(MonthlyReport.residence_id, MonthlyReport.month)
         .subquery()
     )
     earlier = {
-        month: flatten(figures)
-        for month, figures in db.session.execute(
-            select(MonthlyReport.month, MonthlyReport.figures)
+        (residence_id, month): flatten(figures)
+        for residence_id, month, figures in db.session.execute(
+            select(MonthlyReport.residence_id, MonthlyReport.month, MonthlyReport.figures)
             .join(
                 newest,
                 (newest.c.month == MonthlyReport.month)
-                & (newest.c.version == MonthlyReport.version),
+                & (newest.c.version == MonthlyReport.version)
+                & newest.c.residence_id.is_not_distinct_from(MonthlyReport.residence_id),
             )
-            .where(MonthlyReport.landlord_id == report.landlord_id, _same_scope(report))
+            .where(MonthlyReport.landlord_id == first.landlord_id)
         )
     }
-    current = flatten(report.figures)
-    previous = earlier.get(months[-2], {})
-    figures = dict(report.figures)
-    figures["changes"] = {
-        key: _difference(value, previous.get(key)) for key, value in current.items()
-    }
-    figures["trend"] = {"months": [month.strftime("%Y-%m") for month in months]} | {
-        key: [earlier.get(month, {}).get(key) for month in months[:-1]] + [value]
-        for key, value in current.items()
-    }
-    report.figures = figures
-
-
-def _same_scope(report: MonthlyReport):
-    if report.residence_id is None:
-        return MonthlyReport.residence_id.is_(None)
-    return MonthlyReport.residence_id == report.residence_id
+    for report in reports:
+        current = flatten(report.figures)
+        before = {month: earlier.get((report.residence_id, month), {}) for month in months[:-1]}
+        previous = before[months[-2]]
+        figures = dict(report.figures)
+        figures["changes"] = {
+            key: _difference(value, previous.get(key)) for key, value in current.items()
+        }
+        figures["trend"] = {"months": [month.strftime("%Y-%m") for month in months]} | {
+            key: [before[month].get(key) for month in months[:-1]] + [value]
+            for key, value in current.items()
+        }
+        report.figures = figures
 
 
 def flatten(figures: dict, prefix: str = "") -> dict:
