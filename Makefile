@@ -4,13 +4,16 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-RUN_PACKAGES := libsqlite3-mod-spatialite
+# WeasyPrint (the reports' PDF) needs Pango, HarfBuzz's subsetter for its fonts, and a font.
+RUN_PACKAGES := libsqlite3-mod-spatialite libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-dejavu-core
 # redis-server holds rate limits shared by processes in a test; Java runs OpenAPI Generator (its
 # jar comes in a PyPI wheel); Node.js 20 (on the machine) runs the
 # npm linters of the API document; nginx, openssl and systemd (systemd-analyze, libseccomp) check
-# the deployment files of deploy/ (tests/test_deploy.py).
+# the deployment files of deploy/ (tests/test_deploy.py); poppler-utils (pdftoppm) renders the
+# reports' PDF pages to look at them (tests/test_report_documents.py).
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib redis-server \
-	openjdk-17-jre-headless nginx openssl systemd libseccomp2
+	openjdk-17-jre-headless nginx openssl systemd libseccomp2 poppler-utils
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import error_reporting, extensions, logs
 from app.config import CONFIGS, INSTANCE_DIR, config_from_environment
-from app.extensions import babel, db, limiter, login_manager, migrate
+from app.extensions import babel, db, limiter, login_manager, mail, migrate
 from app.i18n import select_locale
 from app.schema_migrations import MIGRATE_OPTIONS
 
@@ -36,6 +36,7 @@ def create_app(config=None) -> Flask:
     _configure_database(app)
     migrate.init_app(app, db, **MIGRATE_OPTIONS)
     babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
     from app import (
         auth,
         cli,

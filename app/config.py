@@ -111,6 +111,19 @@ class Config:
     # Unhandled errors go to Sentry when set; nothing is initialised without it.
     SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
 
+    # E-mail through SMTP (Flask-Mail, notifications/mail.py). Without MAIL_SERVER nothing is
+    # sent: each e-mail is written to the log instead (development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    # STARTTLS after connecting (port 587 usually).
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Palier <palier@localhost>")
+    # Flask-Mail would silently drop every e-mail of an app under TESTING: the tests send to a
+    # real SMTP server on 127.0.0.1 instead, and without a server e-mails go to the log.
+    MAIL_SUPPRESS_SEND = False
+
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
 
@@ -196,6 +209,11 @@ class ProductionConfig(Config):
             raise ConfigurationError(
                 f"SECRET_KEY is too short for production: use at least "
                 f"{MIN_SECRET_KEY_LENGTH} random characters."
+            )
+        if os.environ.get("MAIL_SERVER") and not os.environ.get("MAIL_DEFAULT_SENDER"):
+            raise ConfigurationError(
+                "Set MAIL_DEFAULT_SENDER (e.g. Palier <palier@example.org>) with MAIL_SERVER: "
+                "mail servers refuse the default sender of development."
             )
         # Counters in each worker's memory multiply every limit by the number of workers.
         if not os.environ.get("REDIS_URL") and not _flag("RATELIMIT_ALLOW_MEMORY"):

@@ -17,6 +17,7 @@ from app.openapi import PalierMarshmallowPlugin, ProblemResponses, problem_respo
 from app.problems import ProblemSchema, problem_from_http_exception
 from models import db
 from models.accounts import LOCALES
+from notifications.mail import mail
 
 
 class PalierApi(Api):
@@ -155,4 +156,4 @@ limiter = SharedLimiter(
 login_manager = LoginManager()
 migrate = Migrate()
 
-__all__ = ["api", "babel", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["api", "babel", "db", "limiter", "login_manager", "mail", "migrate"]

@@ -45,6 +45,10 @@ def configure_logging(config) -> None:
     handler.setFormatter(JsonFormatter() if config["LOG_FORMAT"] == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(config["LOG_LEVEL"])
+    # WeasyPrint (services/reports) says each step of a PDF, and its font subsetting (fontTools)
+    # a dozen lines more, at INFO.
+    for chatty in ("weasyprint.progress", "fontTools"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
 
 
 class PalierHandler(logging.StreamHandler):

@@ -98,6 +98,17 @@ def test_production_accepts_a_proper_key(monkeypatch):
     with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
 
 
+@pytest.mark.usefixtures("production_environment")
+def test_production_sends_mail_only_from_a_sender_of_its_own(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    monkeypatch.delenv("MAIL_DEFAULT_SENDER", raising=False)
+    with pytest.raises(ConfigurationError, match="Set MAIL_DEFAULT_SENDER"):
+        with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
+    monkeypatch.setenv("MAIL_DEFAULT_SENDER", "Palier <palier@example.org>")
+    with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
+
+
 def test_any_other_config_refuses_the_development_key():
     staging = type("StagingConfig", (Config,), {"SECRET_KEY": DEVELOPMENT_SECRET_KEY})
     with pytest.raises(ConfigurationError, match="development key"):

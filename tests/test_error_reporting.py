@@ -6,6 +6,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import brotli
 import pytest
 import sentry_sdk
 
@@ -17,7 +18,8 @@ TOKEN = "a-bearer-token-that-must-stay-home"
 
 
 class FakeSentry:
-    """Takes envelopes (`POST /api/<project>/envelope/`, gzip or not) and keeps their items."""
+    """Takes envelopes (`POST /api/<project>/envelope/`, gzip, brotli or plain) and keeps their
+    items."""
 
     def __init__(self):
         self.items: list[tuple[dict, bytes]] = []
@@ -29,6 +31,9 @@ class FakeSentry:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
+                elif self.headers.get("Content-Encoding") == "br":
+                    # sentry-sdk's choice when brotli is installed (WeasyPrint brings it).
+                    body = brotli.decompress(body)
                 fake.raw.append(body)
                 _, *rest = body.split(b"\n")
                 for header, payload in zip(rest[::2], rest[1::2], strict=False):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from models import AuditAction, AuditEntry, TargetKind, User, db
 from services import scoping
+from services.csv_export import csv_safe
 from services.pagination import Page, paginate
 
 CSV_COLUMNS = (
@@ -76,7 +77,7 @@ def audit_log_csv(user: User, residence_id: int) -> str:
     for entry in db.session.scalars(query):
         writer.writerow(
             [
-                _csv_safe(value)
+                csv_safe(value)
                 for value in (
                     entry.id,
                     entry.created_at.isoformat(),
@@ -97,11 +98,3 @@ def audit_log_csv(user: User, residence_id: int) -> str:
 
 def _details(details: dict) -> str:
     return "; ".join(f"{key}={value}" for key, value in sorted(details.items()))
-
-
-def _csv_safe(value):
-    """Spreadsheets run a cell that starts with = + - @ as a formula: a member's name or a reason
-    must not become one on a staff member's computer (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
