@@ -18,7 +18,7 @@ from notifications import dispatcher
 from notifications.senders import sender_from_config
 from services import accounts, bookings, loans
 from services.news import publishing, reminders
-from services.reports import snapshots
+from services.reports import mailing, snapshots
 
 log = logging.getLogger("palier.jobs")
 _app: Flask | None = None
@@ -80,6 +80,14 @@ def end_expired_sessions() -> None:
 
 def build_monthly_reports() -> None:
     _run("build_monthly_reports", lambda: len(snapshots.build_due_reports()))
+    send_monthly_reports()
+
+
+def send_monthly_reports() -> None:
+    """Each landlord's report of last month by e-mail, each in its own unit of work: an SMTP
+    server that refuses one leaves it unsent, for the next hourly run, and the others sent."""
+    for report_id in _run("send_monthly_reports", mailing.unsent_reports) or []:
+        _run("send_monthly_report", lambda report_id=report_id: mailing.send_report(report_id))
 
 
 # job, seconds between runs (the dispatcher's is a setting: every few seconds).
@@ -90,6 +98,7 @@ SCHEDULE = (
     (publish_scheduled_posts, 60),
     (remind_events_and_close_polls, 300),
     (end_expired_sessions, 3600),
+    (send_monthly_reports, 3600),
 )
 
 # Jobs at fixed times of the calendar (Europe/Paris), also run once when a scheduler starts

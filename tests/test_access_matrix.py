@@ -822,6 +822,25 @@ REPORTS = [
     ),
 ]
 
+
+def report_file(world: World, owner: str, kind: str) -> str:
+    owner_id = world.home.id if owner == "residences" else world.landlord.id
+    return f"/api/v1/{owner}/{owner_id}/reports/{last_month(world)}.{kind}"
+
+
+REPORTS += [
+    Row(
+        "GET",
+        f"/api/v1/{owner}/<int:{key}>/reports/<string:month>.{kind}",
+        lambda w, owner=owner, kind=kind: report_file(w, owner, kind),
+        expected,
+    )
+    for owner, key, expected in (
+        ("residences", "residence_id", MODERATORS_OF_HOME),
+        ("landlords", "landlord_id", HOME_LANDLORD_STAFF),
+    )
+    for kind in ("csv", "pdf")
+]
 MATRIX += REPORTS
 
 

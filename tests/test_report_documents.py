@@ -15,9 +15,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from models import Landlord
+from app import jobs
+from models import Landlord, MonthlyReport, db
 from notifications.mail import mail
+from services.reports import snapshots
 from services.reports.documents import report_csv, report_pdf
 from services.reports.formatting import change_text, value_text
 from services.reports.labels import EUROS, FIGURES, HOURS, SHARE
@@ -154,6 +157,7 @@ class Inbox:
 
     def __init__(self):
         self.envelopes = []
+        self.port = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.envelopes.append(envelope)
@@ -166,6 +170,7 @@ def inbox(app):
     received = Inbox()
     server = Controller(received, hostname="127.0.0.1", port=free_port())
     server.start()
+    received.port = server.port
     settings = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
     before = {name: app.config[name] for name in settings}
     app.config.update(settings)
@@ -383,3 +388,72 @@ def test_values_read_as_in_the_language(value, kind, locale, text):
 )
 def test_changes_read_as_in_the_language(change, kind, locale, text):
     assert change_text(change, kind, locale) == text
+
+
+# Through the scheduler's job and the endpoints, from a world's stored report
+
+
+def test_the_job_emails_last_months_landlord_report_once(app, world, inbox):
+    world.landlord.report_recipients = ["direction@habitat-est.test"]
+    world.other_landlord.report_recipients = ["dg@autre-bailleur.test"]
+    for landlord in (world.landlord, world.other_landlord):
+        snapshots.build_month(landlord, snapshots.previous_month())
+    db.session.commit()
+    jobs.bind(app)
+
+    jobs.send_monthly_reports()
+    jobs.send_monthly_reports()  # an hour later: nothing twice
+
+    assert sorted(envelope.rcpt_tos[0] for envelope in inbox.envelopes) == [
+        "dg@autre-bailleur.test",
+        "direction@habitat-est.test",
+    ]
+    message = email.message_from_bytes(inbox.envelopes[0].content, policy=policy.default)
+    [attachment] = list(message.iter_attachments())
+    pages, text = pdf_text(attachment.get_content())
+    assert pages >= 1 and "Habitat Est" in text
+    db.session.expire_all()
+    unsent = select(MonthlyReport.id).where(MonthlyReport.emailed_at.is_(None))
+    assert db.session.scalars(unsent.where(MonthlyReport.residence_id.is_(None))).all() == []
+
+
+def test_a_refused_mail_stays_unsent_and_goes_next_time(app, world, inbox):
+    world.landlord.report_recipients = ["direction@habitat-est.test"]
+    snapshots.build_month(world.landlord, snapshots.previous_month())
+    db.session.commit()
+    jobs.bind(app)
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
+    mail.init_app(app)
+    jobs.send_monthly_reports()
+    assert inbox.envelopes == []
+    app.config["MAIL_PORT"] = inbox.port
+    mail.init_app(app)
+    jobs.send_monthly_reports()
+    assert [envelope.rcpt_tos for envelope in inbox.envelopes] == [["direction@habitat-est.test"]]
+
+
+@pytest.mark.parametrize("kind", ["csv", "pdf"])
+def test_staff_download_the_reports_in_their_language(client, world, kind):
+    month = snapshots.previous_month()
+    snapshots.build_month(world.landlord, month)
+    db.session.commit()
+    headers = {**world.headers("staff"), "Accept-Language": "en"}
+    for url in (
+        f"/api/v1/residences/{world.home.id}/reports/{month:%Y-%m}.{kind}",
+        f"/api/v1/landlords/{world.landlord.id}/reports/{month:%Y-%m}.{kind}",
+    ):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, url
+        assert "attachment" in response.headers["Content-Disposition"]
+        if kind == "csv":
+            assert response.mimetype == "text/csv"
+            assert "Members" in response.get_data(as_text=True)
+        else:
+            assert response.mimetype == "application/pdf"
+            _, text = pdf_text(response.get_data())
+            assert month.strftime("%B %Y") in text
+    resident = client.get(
+        f"/api/v1/residences/{world.home.id}/reports/{month:%Y-%m}.{kind}",
+        headers=world.headers("resident"),
+    )
+    assert resident.status_code == 403

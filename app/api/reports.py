@@ -1,5 +1,7 @@
 """Monthly engagement reports of a residence and of a landlord."""
 
+from flask import Response
+from flask_babel import get_locale
 from flask_login import login_required
 
 from app.auth import signed_in_user
@@ -9,7 +11,7 @@ from app.schemas.reports import (
     ReportSettingsRequestSchema,
     ReportSettingsSchema,
 )
-from services.reports import recipients, snapshots
+from services.reports import documents, recipients, snapshots
 
 blp = ApiBlueprint(
     "reports",
@@ -42,6 +44,79 @@ def get_landlord_report(landlord_id, month):
     The figures of a month (`yyyy-mm`) for all the landlord's residences: its staff.
     """
     return snapshots.landlord_report(signed_in_user(), landlord_id, month)
+
+
+_BINARY = {"type": "string", "format": "binary"}
+
+
+def _file(media_type: str, what: str):
+    return blp.doc(
+        responses={200: {"description": what, "content": {media_type: {"schema": _BINARY}}}}
+    )
+
+
+def _download(report, kind: str) -> Response:
+    """The report as a file, in the caller's language."""
+    locale = str(get_locale())
+    scope = report.figures["scope"]
+    name = f"palier-{scope['month']}-{scope['kind']}-{scope['id']}.{kind}"
+    if kind == "csv":
+        body, media_type = documents.report_csv(report.figures, locale), "text/csv"
+    else:
+        body, media_type = documents.report_pdf(report.figures, locale), "application/pdf"
+    return Response(
+        body,
+        mimetype=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blp.route("/residences/<int:residence_id>/reports/<string:month>.csv", methods=["GET"])
+@login_required
+@_file("text/csv", "The figures, one per row (RFC 4180), labelled in my language.")
+@blp.errors(403)
+def export_residence_report(residence_id, month):
+    """Download a residence's monthly report as CSV
+
+    Section, figure, label, value and change of each figure, for a spreadsheet.
+    """
+    return _download(snapshots.residence_report(signed_in_user(), residence_id, month), "csv")
+
+
+@blp.route("/residences/<int:residence_id>/reports/<string:month>.pdf", methods=["GET"])
+@login_required
+@_file("application/pdf", "The report with its charts, A4, in my language.")
+@blp.errors(403)
+def get_residence_report_pdf(residence_id, month):
+    """Download a residence's monthly report as PDF
+
+    The report to print or forward: headline figures, charts of the last 12 months, tables.
+    """
+    return _download(snapshots.residence_report(signed_in_user(), residence_id, month), "pdf")
+
+
+@blp.route("/landlords/<int:landlord_id>/reports/<string:month>.csv", methods=["GET"])
+@login_required
+@_file("text/csv", "The figures, one per row (RFC 4180), labelled in my language.")
+@blp.errors(403)
+def export_landlord_report(landlord_id, month):
+    """Download the landlord's monthly report as CSV
+
+    Section, figure, label, value and change of each figure, for a spreadsheet.
+    """
+    return _download(snapshots.landlord_report(signed_in_user(), landlord_id, month), "csv")
+
+
+@blp.route("/landlords/<int:landlord_id>/reports/<string:month>.pdf", methods=["GET"])
+@login_required
+@_file("application/pdf", "The report with its charts, A4, in my language.")
+@blp.errors(403)
+def get_landlord_report_pdf(landlord_id, month):
+    """Download the landlord's monthly report as PDF
+
+    The report to print or forward: headline figures, charts of the last 12 months, tables.
+    """
+    return _download(snapshots.landlord_report(signed_in_user(), landlord_id, month), "pdf")
 
 
 @blp.route("/landlords/<int:landlord_id>/reports/<string:month>", methods=["POST"])

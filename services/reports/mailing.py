@@ -1,10 +1,20 @@
 """A monthly report by e-mail to the landlord's report recipients, in the landlord's language."""
 
-from flask_babel import force_locale, gettext
+import logging
+import smtplib
+from datetime import datetime
 
-from models import Landlord
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from models import Landlord, MonthlyReport, db
+from models.base import utcnow
 from notifications.mail import send_mail
+from services.reports import snapshots
+from services.reports.documents import report_pdf
 from services.reports.formatting import month_in_words
+
+log = logging.getLogger(__name__)
 
 
 def email_report(landlord: Landlord, figures: dict, pdf_bytes: bytes) -> int:
@@ -31,3 +41,38 @@ def email_report(landlord: Landlord, figures: dict, pdf_bytes: bytes) -> int:
     filename = f"palier-{scope['month']}-{scope['kind']}-{scope['id']}.pdf"
     send_mail(recipients, subject, body, attachments=[(filename, "application/pdf", pdf_bytes)])
     return len(recipients)
+
+
+def unsent_reports(now: datetime | None = None) -> list[int]:
+    """The landlords' reports of last month (newest version) not yet e-mailed."""
+    return list(
+        db.session.scalars(
+            select(MonthlyReport.id)
+            .where(
+                MonthlyReport.residence_id.is_(None),
+                MonthlyReport.month == snapshots.previous_month(now),
+                MonthlyReport.version == 1,
+                MonthlyReport.emailed_at.is_(None),
+            )
+            .order_by(MonthlyReport.id)
+        )
+    )
+
+
+def send_report(report_id: int) -> int:
+    """E-mail one landlord's report and mark it sent (the scheduler gives each its own unit of
+    work: a failure leaves it unsent, to try again an hour later, and the others sent)."""
+    report = db.session.scalar(
+        select(MonthlyReport).where(MonthlyReport.id == report_id).with_for_update(skip_locked=True)
+    )
+    if report is None or report.emailed_at is not None:
+        return 0  # another scheduler is sending it, or has
+    landlord = db.session.get(Landlord, report.landlord_id)
+    pdf = report_pdf(report.figures, landlord.report_locale)
+    try:
+        sent = email_report(landlord, report.figures, pdf)
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("report %s not e-mailed, tried again in an hour: %s", report.id, error)
+        return 0
+    report.emailed_at = utcnow()
+    return sent
