@@ -2,8 +2,7 @@
 
 from marshmallow import fields, validate
 
-from app.schemas.common import ApiSchema, EmailAddress, ResponseSchema, one_of
-from models.accounts import LOCALES
+from app.schemas.common import ApiSchema, EmailAddress, Language, ResponseSchema
 
 MAX_RECIPIENTS = 20
 
@@ -27,7 +26,7 @@ class MonthlyReportSchema(ResponseSchema):
 
 class ReportSettingsSchema(ResponseSchema):
     recipients = fields.List(fields.String(), attribute="report_recipients")
-    locale = fields.String(attribute="report_locale", metadata={"enum": list(LOCALES)})
+    locale = Language(attribute="report_locale")
 
 
 class ReportSettingsRequestSchema(ApiSchema):
@@ -37,4 +36,4 @@ class ReportSettingsRequestSchema(ApiSchema):
         validate=validate.Length(max=MAX_RECIPIENTS),
         metadata={"description": "Who receives the monthly report by e-mail."},
     )
-    locale = fields.String(required=True, validate=one_of(LOCALES))
+    locale = Language(required=True)

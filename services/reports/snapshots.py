@@ -24,14 +24,13 @@ TREND_MONTHS = 12
 # How far back the scheduler looks for a month that was never built.
 CATCH_UP_MONTHS = 12
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-NO_REPORT = "There is no report for this month."
 
 
 def parse_month(text: str) -> date:
     """The first day of a month written yyyy-mm; 404 for anything else (it names a report)."""
     match = MONTH.fullmatch(text)
     if match is None or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
-        raise NotFound(NO_REPORT)
+        raise _no_report()
     return date(int(match[1]), int(match[2]), 1)
 
 
@@ -223,5 +222,9 @@ def _newest(landlord_id: int, residence_id: int | None, first_day: date) -> Mont
         .limit(1)
     )
     if report is None:
-        raise NotFound(NO_REPORT)
+        raise _no_report()
     return report
+
+
+def _no_report() -> NotFound:
+    return NotFound("There is no report for this month.")
