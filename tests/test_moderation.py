@@ -607,3 +607,59 @@ def test_an_edit_that_adds_a_filtered_word_is_held_too(client, world):
     assert edited.json["visibility"] == "hidden"
     [item] = queue(client, world, "staff")
     assert item["held"] and item["text"] == "Bonjour connard"
+
+
+# Found in review: roles held elsewhere, private messages, staff as members, empty dismissals
+
+
+def test_a_solidaire_of_another_residence_is_no_solidaires_to_suspend(client, world):
+    """A neighbour's comment under a `nearby` post of Les Tilleuls is in its queue, but its
+    author, a solidaire of Le Verger, answers to the landlord's staff."""
+    membership = world.membership("other_resident")
+    membership.role = MembershipRole.SOLIDAIRE
+    db.session.commit()
+    post = client.post(
+        "/api/v1/posts",
+        json={
+            "residence_id": world.home.id,
+            "kind": "post",
+            "body": "Vide-grenier",
+            "scope": "nearby",
+        },
+        headers=world.headers("resident"),
+    ).json["id"]
+    comment = client.post(
+        f"/api/v1/posts/{post}/comments",
+        json={"body": "Nul"},
+        headers=world.headers("other_resident"),
+    ).json["id"]
+    refused = act(client, world, "solidaire", "suspend", "comment", comment, days=30)
+    assert refused.status_code == 403, refused.json
+    assert act(client, world, "staff", "hide", "comment", comment).status_code == 201
+
+
+def test_moderators_reach_a_private_message_only_once_it_is_reported(client, world):
+    sent = client.post(
+        f"/api/v1/loans/{world.loan.id}/messages",
+        json={"body": "Rendez-vous demain ?"},
+        headers=world.headers("resident"),
+    ).json["id"]
+    assert act(client, world, "staff", "delete", "message", sent).status_code == 404
+    report(client, world.headers("solidaire"), "message", sent, "harassment")
+    assert act(client, world, "staff", "delete", "message", sent).status_code == 201
+
+
+def test_a_report_about_the_landlords_staff_as_a_member_reaches_the_admins(client, world):
+    reported = report(
+        client, world.headers("solidaire"), "member", world.users["staff"].id, "harassment"
+    )
+    assert reported.status_code == 201, reported.json
+    assert queue(client, world, "staff") == []
+    [item] = queue(client, world, "admin")
+    assert item["escalated"] and item["subject"]["id"] == world.users["staff"].id
+
+
+def test_nothing_to_dismiss_without_a_report(client, world):
+    post = publish(client, world)
+    assert act(client, world, "staff", "dismiss", "post", post).status_code == 409
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0

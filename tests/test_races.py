@@ -303,3 +303,30 @@ def test_ten_neighbours_report_at_once_one_case_one_hide_one_notice(app, client)
     assert db.session.scalar(hides) == 1
     notices = select(func.count(Notification.id)).where(Notification.kind == "content_under_review")
     assert db.session.scalar(notices) == 1
+
+
+def test_two_moderators_deciding_at_once_make_one_decision(app, client):
+    world = build_world()
+    post = publishing.publish_post(
+        world.users["resident"], residence_id=world.home.id, kind="post", body="Vends ma voiture"
+    )
+    db.session.commit()
+    reports = client.post(
+        "/api/v1/reports",
+        json={"target_kind": "post", "target_id": post.id, "reason": "spam"},
+        headers=world.headers("solidaire"),
+    )
+    assert reports.status_code == 201
+
+    def act(role, action):
+        body = {"action": action, "target_kind": "post", "target_id": post.id, "reason": "!"}
+        url = f"/api/v1/residences/{world.home.id}/moderation-actions"
+        return lambda: client.post(url, json=body, headers=world.headers(role))
+
+    answers = run_together([act("staff", "delete"), act("admin", "delete")])
+    assert sorted(r.status_code for r in answers) == [201, 409], [r.json for r in answers]
+    db.session.expire_all()
+    deletions = select(func.count(AuditEntry.id)).where(AuditEntry.action == AuditAction.DELETE)
+    assert db.session.scalar(deletions) == 1
+    told = select(func.count(Notification.id)).where(Notification.kind == "moderation_delete")
+    assert db.session.scalar(told) == 1

@@ -62,7 +62,8 @@ def test_every_write_but_the_accounts_refuses_a_suspended_member(app, client, wo
     assert {"news.publish_post", "loans.accept_loan", "bookings.book_space"} <= {
         name.removeprefix("app.api.") for name in refused
     }
-    assert {"accounts.log_out", "devices.register_device", "moderation.report_content"} <= {
+    safety = {"moderation.report_content", "blocks.block_member", "blocks.unblock_member"}
+    assert {"accounts.log_out", "devices.register_device", *safety} <= {
         name.removeprefix("app.api.") for name in allowed
     }
 

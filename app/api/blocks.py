@@ -29,6 +29,7 @@ def list_blocks(args):
 
 
 @blp.route("/me/blocks/<int:user_id>", methods=["PUT"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(200, BlockSchema)
 @blp.errors(422)
@@ -46,6 +47,7 @@ def block_member(user_id):
 
 
 @blp.route("/me/blocks/<int:user_id>", methods=["DELETE"])
+@blp.allowed_while_suspended
 @login_required
 @blp.response(204)
 def unblock_member(user_id):

@@ -17,7 +17,6 @@ from models import (
     AuditEntry,
     CaseOutcome,
     Membership,
-    MembershipRole,
     MembershipStatus,
     ModerationCase,
     Report,
@@ -31,7 +30,7 @@ from notifications import outbox
 from services import conversations, listings, memberships, scoping
 from services.errors import Conflict, Forbidden, field_error
 from services.moderation import audit, suspensions
-from services.moderation.targets import Target, is_staff, moderated_target
+from services.moderation.targets import Target, is_solidaire, is_staff, moderated_target
 from services.news import interactions, publishing
 
 
@@ -87,6 +86,9 @@ def take_action(
     if not scoping.can_moderate(user, residence.id):
         raise Forbidden("Only the residence's solidaires and its landlord's staff moderate it.")
     target = moderated_target(residence, target_kind, target_id)
+    # Two moderators deciding at once: the second waits, then sees the first's decision.
+    db.session.refresh(target.row, with_for_update=True)
+    case = _open_case_of(target)
     _check_may_act(user, residence, target, action)
     reason = reason.strip()
     if not reason:
@@ -99,6 +101,8 @@ def take_action(
         raise field_error("days", "Say for how many days.")
     if target.deleted and action != ModerationActionKind.DISMISS:
         raise Conflict("This was deleted already.")
+    if action == ModerationActionKind.DISMISS and case is None:
+        raise Conflict("There is no report to dismiss.")
 
     member = db.session.get(User, target.author_id)
     details = {}
@@ -116,16 +120,13 @@ def take_action(
             raise Conflict("This member is not suspended.")
     elif action == ModerationActionKind.REMOVE_MEMBER:
         _remove_member(member, residence)
-    elif action == ModerationActionKind.DISMISS and target.hidden:
+    elif action == ModerationActionKind.DISMISS and (case.auto_hidden_at or case.held):
         # Reports found groundless: content hidden pending review comes back.
-        case = _open_case_of(target)
-        if case is not None and (case.auto_hidden_at or case.held):
-            target.row.visibility = Visibility.VISIBLE
+        target.row.visibility = Visibility.VISIBLE
     if message:
         details["message"] = message.strip()
 
     audit_action, outcome = RECORDS[action]
-    case = _open_case_of(target)
     if case is not None:
         details["case"] = case.id
     entry = audit.record(
@@ -150,15 +151,14 @@ def _check_may_act(user: User, residence, target: Target, action: ModerationActi
         raise Forbidden("You cannot moderate yourself or what you wrote.")
     if user.is_platform_admin:
         return
-    if is_staff(target.author_id, residence):
+    # A warning or a suspension follows the member everywhere: roles count wherever held.
+    if is_staff(target.author_id):
         raise Forbidden("Only the platform's administrators act on the landlord's staff.")
     if scoping.can_manage(user, residence.id):
         return
     if action == ModerationActionKind.REMOVE_MEMBER:
         raise Forbidden("Only the landlord's staff can remove a member from the residence.")
-    if scoping.has_role(
-        db.session.get(User, target.author_id), residence.id, MembershipRole.SOLIDAIRE
-    ):
+    if is_solidaire(target.author_id):
         raise Forbidden("Solidaires do not act on another solidaire: the landlord's staff do.")
 
 

@@ -21,9 +21,9 @@ from models import (
 )
 from models.base import utcnow
 from notifications import outbox
-from services.errors import Conflict, InvalidInput, field_error
+from services.errors import Conflict, InvalidInput, NotFound, field_error
 from services.moderation import audit
-from services.moderation.targets import Target, is_staff, reported_target
+from services.moderation.targets import NOT_FOUND, Target, is_staff, reported_target
 from services.moderation.words import matching_words
 from services.pagination import Page, paginate
 
@@ -39,6 +39,10 @@ def report(
     text = text.strip()
     if reason == ReportReason.OTHER and not text:
         raise field_error("text", "Say in a few words what is wrong.")
+    # The target's row first, then its case: the order moderators' actions lock them in.
+    db.session.refresh(target.row, with_for_update=True)
+    if target.deleted:
+        raise NotFound(NOT_FOUND)
     case = _open_case(target)
     new = Report(case_id=case.id, reporter_id=user.id, reason=reason, text=text)
     try:
@@ -55,7 +59,6 @@ def _open_case(target: Target, *, held: bool = False) -> ModerationCase:
     case = _locked_open_case(target)
     if case is not None:
         return case
-    residence = db.session.get(Residence, target.residence_id)
     try:
         with db.session.begin_nested():
             case = ModerationCase(
@@ -64,7 +67,7 @@ def _open_case(target: Target, *, held: bool = False) -> ModerationCase:
                 target_id=target.row.id,
                 subject_id=target.author_id,
                 # About staff: for the platform's admins, not for the staff's colleagues.
-                escalated=is_staff(target.author_id, residence),
+                escalated=is_staff(target.author_id),
                 held=held,
             )
             db.session.add(case)
@@ -125,7 +128,7 @@ def hold_if_filtered(
     The content stays hidden (its author still sees it, marked as under review) until a
     moderator restores or deletes it. Staff's own texts are not filtered.
     """
-    if is_staff(author.id, residence):
+    if is_staff(author.id):
         return False
     words = matching_words(residence.landlord_id, *texts)
     if not words:

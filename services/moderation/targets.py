@@ -15,6 +15,7 @@ from models import (
     MembershipRole,
     MembershipStatus,
     Message,
+    ModerationCase,
     Post,
     Residence,
     TargetKind,
@@ -103,7 +104,7 @@ def reported_target(user: User, kind: TargetKind, target_id: int) -> Target:
             if user.id in members:
                 return Target(kind, message, residence_id, message.author_id)
     elif kind == TargetKind.MEMBER:
-        residence_id = _shared_residence(user, target_id)
+        residence_id = _shared_residence(user, target_id) or _staffed_residence(user, target_id)
         if residence_id is not None:
             return Target(kind, db.session.get(User, target_id), residence_id, target_id)
     raise NotFound(NOT_FOUND)
@@ -127,6 +128,24 @@ def _shared_residence(user: User, member_id: int) -> int | None:
     )
 
 
+def _staffed_residence(user: User, staff_id: int) -> int | None:
+    """For a report about the landlord's staff (reaching the platform's admins): one of the
+    reporter's residences of a landlord the staff member works for."""
+    return db.session.scalar(
+        select(Membership.residence_id)
+        .join(Residence, Residence.id == Membership.residence_id)
+        .join(LandlordStaff, LandlordStaff.landlord_id == Residence.landlord_id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            LandlordStaff.user_id == staff_id,
+            LandlordStaff.active.is_(True),
+        )
+        .order_by(Membership.residence_id)
+        .limit(1)
+    )
+
+
 def moderated_target(residence: Residence, kind: TargetKind, target_id: int) -> Target:
     """A target that belongs to the residence, whatever its state; 404 otherwise."""
     target = None
@@ -145,17 +164,41 @@ def moderated_target(residence: Residence, kind: TargetKind, target_id: int) -> 
             target = Target(kind, listing, listing.residence_id, listing.owner_id)
     elif kind == TargetKind.MESSAGE:
         message = db.session.get(Message, target_id)
-        if message is not None:
+        # Private: moderators see a message only once one of its thread's members reported it.
+        if message is not None and _was_reported(kind, message.id):
             target = Target(kind, message, _thread_residence(message)[0], message.author_id)
     elif kind == TargetKind.MEMBER:
         member = db.session.get(User, target_id)
         if member is not None and (
-            _has_membership(member.id, residence.id) or is_staff(member.id, residence)
+            _has_membership(member.id, residence.id) or _staffs(member.id, residence)
         ):
             target = Target(kind, member, residence.id, member.id)
     if target is None or target.residence_id != residence.id:
         raise NotFound(NOT_FOUND)
     return target
+
+
+def _was_reported(kind: TargetKind, target_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(ModerationCase.id)
+            .where(ModerationCase.target_kind == kind, ModerationCase.target_id == target_id)
+            .limit(1)
+        )
+    )
+
+
+def _staffs(user_id: int, residence: Residence) -> bool:
+    """Works for the residence's landlord."""
+    return bool(
+        db.session.scalar(
+            select(LandlordStaff.id).where(
+                LandlordStaff.user_id == user_id,
+                LandlordStaff.landlord_id == residence.landlord_id,
+                LandlordStaff.active.is_(True),
+            )
+        )
+    )
 
 
 def _has_membership(user_id: int, residence_id: int) -> bool:
@@ -168,29 +211,35 @@ def _has_membership(user_id: int, residence_id: int) -> bool:
     )
 
 
-def is_staff(user_id: int, residence: Residence) -> bool:
-    """Staff of the residence's landlord, staff member of the residence, or platform admin."""
+def is_staff(user_id: int) -> bool:
+    """Staff of any landlord or residence, or a platform admin: a suspension or a warning
+    reaches every residence, so only the platform's admins act on them."""
     landlord_staff = (
         select(LandlordStaff.id)
-        .where(
-            LandlordStaff.user_id == user_id,
-            LandlordStaff.landlord_id == residence.landlord_id,
-            LandlordStaff.active.is_(True),
-        )
+        .where(LandlordStaff.user_id == user_id, LandlordStaff.active.is_(True))
         .exists()
     )
-    residence_staff = (
+    admin = select(User.id).where(User.id == user_id, User.is_platform_admin.is_(True)).exists()
+    return bool(
+        db.session.scalar(select(landlord_staff | admin | _holds(user_id, MembershipRole.STAFF)))
+    )
+
+
+def is_solidaire(user_id: int) -> bool:
+    """A solidaire of any residence: solidaires do not act on one another, anywhere."""
+    return bool(db.session.scalar(select(_holds(user_id, MembershipRole.SOLIDAIRE))))
+
+
+def _holds(user_id: int, role: MembershipRole):
+    return (
         select(Membership.id)
         .where(
             Membership.user_id == user_id,
-            Membership.residence_id == residence.id,
-            Membership.role == MembershipRole.STAFF,
+            Membership.role == role,
             Membership.status == MembershipStatus.ACTIVE,
         )
         .exists()
     )
-    admin = select(User.id).where(User.id == user_id, User.is_platform_admin.is_(True)).exists()
-    return bool(db.session.scalar(select(landlord_staff | residence_staff | admin)))
 
 
 def content_text(target: Target) -> tuple[str | None, str | None]:
