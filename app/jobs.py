@@ -79,15 +79,20 @@ def end_expired_sessions() -> None:
 
 
 def build_monthly_reports() -> None:
+    """Build the monthly reports due, then e-mail each landlord's report of last month, each in
+    its own unit of work: an SMTP server that refuses one leaves it unsent, and the others
+    sent. Runs on the 1st at 06:00 (Paris), when a scheduler starts leading, and every hour."""
     _run("build_monthly_reports", lambda: len(snapshots.build_due_reports()))
-    send_monthly_reports()
-
-
-def send_monthly_reports() -> None:
-    """Each landlord's report of last month by e-mail, each in its own unit of work: an SMTP
-    server that refuses one leaves it unsent, for the next hourly run, and the others sent."""
     for report_id in _run("send_monthly_reports", mailing.unsent_reports) or []:
-        _run("send_monthly_report", lambda report_id=report_id: mailing.send_report(report_id))
+        try:
+            _run("send_monthly_report", lambda report_id=report_id: mailing.send_report(report_id))
+        except Exception:  # a bug with one report must not keep the others from their readers
+            log.exception("monthly report %s not sent", report_id)
+
+
+def retry_monthly_reports() -> None:
+    """A build or an e-mail that failed is tried again within the hour (nothing to do, else)."""
+    build_monthly_reports()
 
 
 # job, seconds between runs (the dispatcher's is a setting: every few seconds).
@@ -98,7 +103,7 @@ SCHEDULE = (
     (publish_scheduled_posts, 60),
     (remind_events_and_close_polls, 300),
     (end_expired_sessions, 3600),
-    (send_monthly_reports, 3600),
+    (retry_monthly_reports, 3600),
 )
 
 # Jobs at fixed times of the calendar (Europe/Paris), also run once when a scheduler starts

@@ -401,8 +401,8 @@ def test_the_job_emails_last_months_landlord_report_once(app, world, inbox):
     db.session.commit()
     jobs.bind(app)
 
-    jobs.send_monthly_reports()
-    jobs.send_monthly_reports()  # an hour later: nothing twice
+    jobs.build_monthly_reports()
+    jobs.build_monthly_reports()  # an hour later: nothing twice
 
     assert sorted(envelope.rcpt_tos[0] for envelope in inbox.envelopes) == [
         "dg@autre-bailleur.test",
@@ -424,11 +424,11 @@ def test_a_refused_mail_stays_unsent_and_goes_next_time(app, world, inbox):
     jobs.bind(app)
     app.config["MAIL_PORT"] = free_port()  # nobody listens there
     mail.init_app(app)
-    jobs.send_monthly_reports()
+    jobs.build_monthly_reports()
     assert inbox.envelopes == []
     app.config["MAIL_PORT"] = inbox.port
     mail.init_app(app)
-    jobs.send_monthly_reports()
+    jobs.build_monthly_reports()
     assert [envelope.rcpt_tos for envelope in inbox.envelopes] == [["direction@habitat-est.test"]]
 
 

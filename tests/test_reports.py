@@ -1406,8 +1406,10 @@ def test_the_job_builds_each_missing_month_once_and_catches_up_after_a_pause():
     assert build_due_reports(now=paris(10, 20)) == []
     assert all_reports() == rows
 
-    # At 00:30 on 1 November in Paris (still 31 October in UTC), October is over.
-    built = build_due_reports(now=AFTER)
+    # At 00:30 on 1 November in Paris (still 31 October in UTC), October is over, but its
+    # reports are built at 06:00.
+    assert build_due_reports(now=AFTER) == []
+    built = build_due_reports(now=paris(11, 1, 6))
     assert [(report.landlord_id, report.month) for report in built] == [
         (recent.id, OCTOBER),
         (old.id, OCTOBER),
@@ -1563,3 +1565,17 @@ def test_report_settings_are_checked_and_kept(client):
     for who, status in (("olga", 404), ("alice", 403), ("léa", 403)):
         assert client.get(path, headers=world.headers(who)).status_code == status, who
         assert client.put(path, json=body, headers=world.headers(who)).status_code == status, who
+
+
+def test_a_month_waits_until_it_is_over_in_every_residence(app):
+    """At 06:00 on 1 November in Paris, October still has hours to go in Tahiti."""
+    landlord = Landlord(name="Bailleur du Pacifique", created_at=paris(9, 1, year=2026))
+    residence = new_residence(landlord, "Les Frangipaniers", 4.90, 45.76)
+    residence.time_zone = "Pacific/Tahiti"
+    db.session.add(landlord)
+    db.session.flush()
+    build_due_reports(now=paris(11, 1, 6))
+    assert landlord_months(landlord) == ["2026-09"]  # October is not over in Tahiti
+    # 10:00 UTC on 1 November is midnight in Tahiti (UTC-10): October is over there too.
+    build_due_reports(now=paris(11, 1, 11, 30))
+    assert landlord_months(landlord) == ["2026-09", "2026-10"]

@@ -61,7 +61,7 @@ def upgrade():
         batch_op.add_column(sa.Column('help_minutes', sa.Integer(), nullable=True))
 
     with op.batch_alter_table('landlords', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('report_recipients', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), server_default=sa.text("'[]'"), nullable=False))
+        batch_op.add_column(sa.Column('report_recipients', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), server_default='[]', nullable=False))
         batch_op.add_column(sa.Column('report_locale', sa.String(length=2), server_default='fr', nullable=False))
 
     with op.batch_alter_table('loans', schema=None) as batch_op:
@@ -79,7 +79,8 @@ def upgrade():
 
     # What happened before this revision, as well as the rows tell it: a loan returned or an
     # exchange done changed state last at that moment; a member joined at `joined_at`, and one
-    # who left did so at the last change of the membership.
+    # who left (or whose membership is suspended: no longer active) did so at the membership's
+    # last change, as services/memberships.py's set_status records it from now on.
     op.execute(
         "UPDATE loans SET handed_over_at = status_changed_at "
         "WHERE status IN ('handed_over', 'returned')"
@@ -95,8 +96,8 @@ def upgrade():
     )
     op.execute(
         "INSERT INTO membership_events (residence_id, user_id, change, reason, at) "
-        "SELECT residence_id, user_id, 'left', 'left', updated_at FROM memberships "
-        "WHERE status = 'left'"
+        "SELECT residence_id, user_id, 'left', status, updated_at FROM memberships "
+        "WHERE status IN ('left', 'suspended')"
     )
     # ### end Alembic commands ###
 

@@ -93,7 +93,9 @@ def occupancy_by_space(figures: dict, locale: str) -> str:
     shares = _numbers([space["occupancy"] for space in spaces], len(spaces))
     rows = range(len(spaces))
     axes.barh(rows, shares, height=0.6, color=COLOURS[0])
-    axes.set_yticks(rows, [textwrap.fill(space["space"], 34) for space in spaces])
+    # A `$` in a name would start one of matplotlib's formulas: it stays a dollar sign.
+    names = [textwrap.fill(space["space"], 34).replace("$", r"\$") for space in spaces]
+    axes.set_yticks(rows, names)
     axes.invert_yaxis()  # in the order of the list, top down
     widest = max((share for share in shares if not math.isnan(share)), default=0)
     axes.set_xlim(0, max(widest * 1.25, 0.1))

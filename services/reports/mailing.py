@@ -68,6 +68,8 @@ def send_report(report_id: int) -> int:
     if report is None or report.emailed_at is not None:
         return 0  # another scheduler is sending it, or has
     landlord = db.session.get(Landlord, report.landlord_id)
+    if not landlord.report_recipients:
+        return 0  # left unsent: sent once the landlord names its recipients
     pdf = report_pdf(report.figures, landlord.report_locale)
     try:
         sent = email_report(landlord, report.figures, pdf)

@@ -7,23 +7,27 @@ old one. The scheduler builds every complete month that is missing (the previous
 """
 
 import re
+from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from models import Landlord, MonthlyReport, User, db
+from models import Landlord, MonthlyReport, Residence, User, db
 from models.base import utcnow
 from services import scoping
 from services.errors import Forbidden, NotFound, field_error
-from services.reports.figures import landlord_figures, next_month
+from services.local_time import wall_clock
+from services.reports.figures import Month, landlord_figures, next_month
 
 SCHEDULE_ZONE = ZoneInfo("Europe/Paris")
 TREND_MONTHS = 12
 # How far back the scheduler looks for a month that was never built.
 CATCH_UP_MONTHS = 12
-MONTH = re.compile(r"(\d{4})-(\d{2})")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+# When the previous month's reports are built on the 1st, in Paris.
+BUILD_HOUR = 6
 
 
 def parse_month(text: str) -> date:
@@ -160,20 +164,39 @@ def previous_month(now: datetime | None = None) -> date:
 
 
 def build_due_reports(now: datetime | None = None) -> list[MonthlyReport]:
-    """The scheduler's job: build every complete month missing for every landlord, back to
+    """The scheduler's job: build every month due and missing for every landlord, back to
     CATCH_UP_MONTHS or the landlord's first month. Returns the landlords' new reports."""
     now = (now or utcnow()).astimezone(SCHEDULE_ZONE)
     current = date(now.year, now.month, 1)
+    zones = _time_zones()
     built = []
     for landlord in db.session.scalars(select(Landlord).order_by(Landlord.id)):
         created = landlord.created_at.astimezone(SCHEDULE_ZONE)
         first = max(date(created.year, created.month, 1), _months_before(current, CATCH_UP_MONTHS))
         month = first
-        while month < current:
+        while month < current and _due(month, zones[landlord.id], now):
             if not _latest(landlord.id, month):
                 built.append(build_month(landlord, month)[0])
             month = next_month(month)
     return built
+
+
+def _time_zones() -> dict[int, set[str]]:
+    """Each landlord's residences' time zones (Paris for a landlord without residences)."""
+    zones = defaultdict(lambda: {SCHEDULE_ZONE.key})
+    for landlord_id, zone in db.session.execute(
+        select(Residence.landlord_id, Residence.time_zone).distinct()
+    ):
+        zones[landlord_id] = zones.get(landlord_id, set()) | {zone}
+    return zones
+
+
+def _due(first_day: date, zones: set[str], now: datetime) -> bool:
+    """A month is due on the 1st after it at BUILD_HOUR (Paris), once it is over in every time
+    zone of the landlord's residences (the Antilles' October ends at 05:00 in Paris)."""
+    due_at = wall_clock(next_month(first_day), BUILD_HOUR * 60, SCHEDULE_ZONE)
+    ended = all(Month(first_day, ZoneInfo(zone)).ends <= now for zone in zones)
+    return now >= due_at and ended
 
 
 def _months_before(first_day: date, count: int) -> date:
@@ -203,8 +226,7 @@ def regenerate(user: User, landlord_id: int, month: str) -> MonthlyReport:
     that is not over."""
     landlord = scoping.get_staffed_landlord(user, landlord_id)
     first_day = parse_month(month)
-    now = utcnow().astimezone(SCHEDULE_ZONE)
-    if first_day >= date(now.year, now.month, 1):
+    if not _due(first_day, _time_zones()[landlord.id], utcnow()):
         raise field_error("month", "Only a month that is over has a report.")
     return build_month(landlord, first_day, regenerate=True)[0]
 
