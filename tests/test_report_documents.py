@@ -457,3 +457,14 @@ def test_staff_download_the_reports_in_their_language(client, world, kind):
         headers=world.headers("resident"),
     )
     assert resident.status_code == 403
+
+
+def test_a_dollar_in_a_space_name_is_no_formula(figures):
+    figures["spaces"]["by_space"][0]["space"] = "Salle $\\frac$ du 1er"
+    pages, text = pdf_text(report_pdf(figures, "fr"))
+    assert pages >= 1 and "Résidence" in text
+
+
+def test_a_month_is_written_with_ascii_digits(client, world):
+    url = f"/api/v1/residences/{world.home.id}/reports/２０２６-１０"
+    assert client.get(url, headers=world.headers("staff")).status_code == 404
