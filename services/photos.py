@@ -7,6 +7,7 @@ the name or the Content-Type.
 
 import io
 import secrets
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,5 +161,7 @@ def _open(data: bytes, field: str) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own alarm, from MAX_IMAGE_PIXELS (89 MP), read from the header too.
         raise field_error(field, "This photo has too many pixels.") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    # Pillow's decoders fail on damaged files in several ways (a chunk cut short raises
+    # IndexError or struct.error from its CRC check, found by tests/test_photos.py's fuzzing).
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, IndexError, struct.error):
         raise field_error(field, "This file is not a photo we can read.") from None

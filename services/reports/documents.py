@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask_babel import force_locale, gettext, lazy_gettext
 from jinja2 import Environment, FileSystemLoader
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -24,6 +25,11 @@ from services.reports.formatting import (
     value_text,
 )
 from services.reports.labels import COUNT, EUROS, FIGURES, LISTS, SECTIONS, SHARE, figures_of
+
+# WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported, for the whole process: the
+# members' photos (services/photos.py) would then be accepted cut short. The reports embed no
+# photo, so Pillow's default comes back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 CSV_COLUMNS = ("section", "figure", "label", "value", "change")
 
