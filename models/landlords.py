@@ -14,9 +14,7 @@ class Landlord(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     # Who receives the monthly report by e-mail (addresses), in which language.
-    report_recipients: Mapped[list] = mapped_column(
-        JSONDocument, default=list, server_default="[]"
-    )
+    report_recipients: Mapped[list] = mapped_column(JSONDocument, default=list, server_default="[]")
     report_locale: Mapped[str] = mapped_column(sa.String(2), default="fr", server_default="fr")
 
     residences = relationship("Residence", back_populates="landlord")
