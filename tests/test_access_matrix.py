@@ -740,6 +740,49 @@ MODERATION = [
     ),
 ]
 
+# The same, for the neighbouring residence (Le Verger, same landlord) and Les Érables (another
+# landlord's): home's solidaire moderates nothing there; each landlord's staff, their own.
+MODERATION += [
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/moderation-queue",
+        lambda w: f"/api/v1/residences/{w.neighbour.id}/moderation-queue",
+        statuses(401, 404, 403, 404, 200, 404, 200),
+    ),
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/moderation-queue",
+        lambda w: f"/api/v1/residences/{w.far.id}/moderation-queue",
+        statuses(401, 404, 404, 404, 404, 200, 200),
+    ),
+    Row(
+        "POST",
+        "/api/v1/residences/<int:residence_id>/moderation-actions",
+        lambda w: f"/api/v1/residences/{w.neighbour.id}/moderation-actions",
+        # Warn the other resident, at home in Le Verger (and himself refused: 403).
+        statuses(401, 404, 403, 404, 201, 404, 201),
+        lambda w: {
+            "action": "warn",
+            "target_kind": "member",
+            "target_id": w.users["other_resident"].id,
+            "reason": "Bruit",
+            "message": "Merci de baisser la musique après 22 h.",
+        },
+    ),
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/audit-log",
+        lambda w: f"/api/v1/residences/{w.neighbour.id}/audit-log",
+        statuses(401, 404, 403, 404, 200, 404, 200),
+    ),
+    Row(
+        "GET",
+        "/api/v1/residences/<int:residence_id>/audit-log",
+        lambda w: f"/api/v1/residences/{w.far.id}/audit-log",
+        statuses(401, 404, 404, 404, 404, 200, 200),
+    ),
+]
+
 MATRIX += MODERATION
 
 # The landlord's residences are seen by their residents and solidaires: refused to them (403);
