@@ -9,6 +9,7 @@ from app.schemas.common import (
     ResponseSchema,
     at_most,
     between,
+    body_until_deleted,
     enum_of,
     one_of,
     page_of,
@@ -77,24 +78,14 @@ class PriorActionSchema(ResponseSchema):
 class ContextPostSchema(ResponseSchema):
     id = fields.Integer()
     title = fields.String(allow_none=True)
-    body = fields.String(allow_none=True, metadata={"description": "null once deleted."})
-
-    def get_attribute(self, obj, attr, default):
-        if attr == "body" and obj.deleted_at is not None:
-            return None
-        return super().get_attribute(obj, attr, default)
+    body = body_until_deleted()
 
 
 class ThreadMessageSchema(ResponseSchema):
     id = fields.Integer()
     author = fields.Nested(AuthorSchema)
-    body = fields.String(allow_none=True, metadata={"description": "null once deleted."})
+    body = body_until_deleted()
     created_at = fields.DateTime()
-
-    def get_attribute(self, obj, attr, default):
-        if attr == "body" and obj.deleted_at is not None:
-            return None
-        return super().get_attribute(obj, attr, default)
 
 
 class QueueItemSchema(ResponseSchema):

@@ -29,7 +29,7 @@ from models.base import utcnow
 from notifications import outbox
 from services import conversations, listings, memberships, scoping
 from services.errors import Conflict, Forbidden, field_error
-from services.moderation import audit, suspensions
+from services.moderation import audit, cases, suspensions
 from services.moderation.targets import Target, is_solidaire, is_staff, moderated_target
 from services.news import interactions, publishing
 
@@ -88,7 +88,7 @@ def take_action(
     target = moderated_target(residence, target_kind, target_id)
     # Two moderators deciding at once: the second waits, then sees the first's decision.
     db.session.refresh(target.row, with_for_update=True)
-    case = _open_case_of(target)
+    case = cases.open_case_of(target)
     _check_may_act(user, residence, target, action)
     reason = reason.strip()
     if not reason:
@@ -184,18 +184,6 @@ def _remove_member(member: User, residence) -> None:
     if membership is None or membership.status == MembershipStatus.LEFT:
         raise Conflict("This member has already left the residence.")
     memberships.set_status(membership, MembershipStatus.LEFT, reason="moderation")
-
-
-def _open_case_of(target: Target) -> ModerationCase | None:
-    return db.session.scalar(
-        select(ModerationCase)
-        .where(
-            ModerationCase.target_kind == target.kind,
-            ModerationCase.target_id == target.row.id,
-            ModerationCase.closed_at.is_(None),
-        )
-        .with_for_update()
-    )
 
 
 def _close(case: ModerationCase, user: User, outcome: CaseOutcome) -> None:

@@ -56,7 +56,7 @@ def report(
 
 def _open_case(target: Target, *, held: bool = False) -> ModerationCase:
     """The target's open case, locked; opened now if there is none."""
-    case = _locked_open_case(target)
+    case = open_case_of(target)
     if case is not None:
         return case
     try:
@@ -74,10 +74,11 @@ def _open_case(target: Target, *, held: bool = False) -> ModerationCase:
         return case
     except IntegrityError:
         # Another report opened it at the same instant and has committed: join it.
-        return _locked_open_case(target)
+        return open_case_of(target)
 
 
-def _locked_open_case(target: Target) -> ModerationCase | None:
+def open_case_of(target: Target) -> ModerationCase | None:
+    """The target's open case, if any, locked until the unit of work ends."""
     return db.session.scalar(
         select(ModerationCase)
         .where(
