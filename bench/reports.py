@@ -586,12 +586,13 @@ def store_earlier_months(landlords) -> None:
     """The reports of the months before MONTH, stored as the scheduler would: build_month then
     reads them back for the changes and the 12-month trend."""
     from models import Landlord, db
-    from services.reports.snapshots import TREND_MONTHS, _previous, build_month
+    from services.local_time import previous_month
+    from services.reports.snapshots import TREND_MONTHS, build_month
 
     started = time.perf_counter()
     months = [MONTH]
     while len(months) < TREND_MONTHS:
-        months.insert(0, _previous(months[0]))
+        months.insert(0, previous_month(months[0]))
     for landlord_id in landlords:
         for first_day in months[:-1]:
             build_month(db.session.get(Landlord, landlord_id), first_day)

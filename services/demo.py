@@ -259,7 +259,7 @@ def _last_month(landlord, residence, users) -> None:
     """A month of life behind the demo, so that last month's report of Les Tilleuls has
     something to show: the neighbours joined before it, borrowed the raclette set, had their
     papers done and met in the common room; then the report is built, as on the 1st."""
-    first_day = snapshots.previous_month()
+    first_day = snapshots.last_complete_month()
     if db.session.scalar(select(MonthlyReport.id).where(MonthlyReport.landlord_id == landlord.id)):
         return
     zone = residence.zone

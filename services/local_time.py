@@ -18,6 +18,16 @@ def wall_clock(day: date, minutes: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(minutes // 60, minutes % 60), zone)
 
 
+def next_month(first_day: date) -> date:
+    """The first day of the month after the month of `first_day`."""
+    return date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
+
+
+def previous_month(first_day: date) -> date:
+    """The first day of the month before the month of `first_day`."""
+    return date(first_day.year - (first_day.month == 1), (first_day.month - 2) % 12 + 1, 1)
+
+
 def minutes_of_day(moment: datetime, zone: ZoneInfo) -> tuple[date, int]:
     """The local day of an instant and its minutes from that day's midnight, on the wall clock."""
     local = moment.astimezone(zone)

@@ -825,7 +825,7 @@ MATRIX += WORD_FILTERS
 
 def last_month(world: World) -> str:
     """Last month, its reports built (as the scheduler does on the 1st)."""
-    first_day = snapshots.previous_month()
+    first_day = snapshots.last_complete_month()
     snapshots.build_month(world.landlord, first_day)
     db.session.commit()
     return first_day.strftime("%Y-%m")

@@ -167,7 +167,7 @@ def test_the_demo_shows_last_months_report_for_les_tilleuls(client):
         for residence in client.get("/api/v1/residences", headers=headers).json["items"]
         if residence["name"] == "Résidence Les Tilleuls"
     )
-    month = snapshots.previous_month().strftime("%Y-%m")
+    month = snapshots.last_complete_month().strftime("%Y-%m")
     report = client.get(f"/api/v1/residences/{tilleuls['id']}/reports/{month}", headers=headers)
     assert report.status_code == 200, report.json
     figures = report.json["figures"]

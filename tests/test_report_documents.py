@@ -397,7 +397,7 @@ def test_the_job_emails_last_months_landlord_report_once(app, world, inbox):
     world.landlord.report_recipients = ["direction@habitat-est.test"]
     world.other_landlord.report_recipients = ["dg@autre-bailleur.test"]
     for landlord in (world.landlord, world.other_landlord):
-        snapshots.build_month(landlord, snapshots.previous_month())
+        snapshots.build_month(landlord, snapshots.last_complete_month())
     db.session.commit()
     jobs.bind(app)
 
@@ -419,7 +419,7 @@ def test_the_job_emails_last_months_landlord_report_once(app, world, inbox):
 
 def test_a_refused_mail_stays_unsent_and_goes_next_time(app, world, inbox):
     world.landlord.report_recipients = ["direction@habitat-est.test"]
-    snapshots.build_month(world.landlord, snapshots.previous_month())
+    snapshots.build_month(world.landlord, snapshots.last_complete_month())
     db.session.commit()
     jobs.bind(app)
     app.config["MAIL_PORT"] = free_port()  # nobody listens there
@@ -434,7 +434,7 @@ def test_a_refused_mail_stays_unsent_and_goes_next_time(app, world, inbox):
 
 @pytest.mark.parametrize("kind", ["csv", "pdf"])
 def test_staff_download_the_reports_in_their_language(client, world, kind):
-    month = snapshots.previous_month()
+    month = snapshots.last_complete_month()
     snapshots.build_month(world.landlord, month)
     db.session.commit()
     headers = {**world.headers("staff"), "Accept-Language": "en"}

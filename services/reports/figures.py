@@ -71,7 +71,7 @@ from models import (
 )
 from models.base import seconds_between
 from services.availability import opening_intervals
-from services.local_time import wall_clock
+from services.local_time import next_month, wall_clock
 from services.reports.definitions import (
     DEFINITIONS_VERSION,
     HELP_KINDS,
@@ -101,10 +101,6 @@ class Month:
 
     def holds(self, column):
         return and_(column >= self.starts, column < self.ends)
-
-
-def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def landlord_figures(landlord: Landlord, first_day: date) -> tuple[dict, dict[int, dict]]:

@@ -9,6 +9,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext
 
+from services import local_time
 from services.reports.labels import EUROS, HOURS, MINUTES, SHARE
 
 MISSING = "—"
@@ -22,8 +23,7 @@ def month_start(month: str) -> date:
 
 
 def previous_month(month: str) -> str:
-    first = month_start(month)
-    return f"{first.year - 1}-12" if first.month == 1 else f"{first.year}-{first.month - 1:02}"
+    return local_time.previous_month(month_start(month)).strftime("%Y-%m")
 
 
 def month_in_words(month: str, locale: str) -> str:

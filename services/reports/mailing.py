@@ -50,7 +50,7 @@ def unsent_reports(now: datetime | None = None) -> list[int]:
             select(MonthlyReport.id)
             .where(
                 MonthlyReport.residence_id.is_(None),
-                MonthlyReport.month == snapshots.previous_month(now),
+                MonthlyReport.month == snapshots.last_complete_month(now),
                 MonthlyReport.version == 1,
                 MonthlyReport.emailed_at.is_(None),
             )

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Landlord, MonthlyReport, Residence, User, db
 from models.base import utcnow
-from services import scoping
+from services import local_time, scoping
 from services.errors import Forbidden, NotFound, field_error
-from services.local_time import wall_clock
-from services.reports.figures import Month, landlord_figures, next_month
+from services.local_time import next_month, wall_clock
+from services.reports.figures import Month, landlord_figures
 
 SCHEDULE_ZONE = ZoneInfo("Europe/Paris")
 TREND_MONTHS = 12
@@ -91,7 +91,7 @@ def _compare(reports: list[MonthlyReport]) -> None:
     first = reports[0]
     months = [first.month]
     while len(months) < TREND_MONTHS:
-        months.insert(0, _previous(months[0]))
+        months.insert(0, local_time.previous_month(months[0]))
     newest = (
         select(
             MonthlyReport.residence_id,
@@ -153,14 +153,10 @@ def _difference(value, before):
     return round(value - before, 3)
 
 
-def _previous(first_day: date) -> date:
-    return date(first_day.year - (first_day.month == 1), (first_day.month - 2) % 12 + 1, 1)
-
-
-def previous_month(now: datetime | None = None) -> date:
+def last_complete_month(now: datetime | None = None) -> date:
     """The first day of the last complete month, in Paris time."""
     now = (now or utcnow()).astimezone(SCHEDULE_ZONE)
-    return _previous(date(now.year, now.month, 1))
+    return local_time.previous_month(date(now.year, now.month, 1))
 
 
 def build_due_reports(now: datetime | None = None) -> list[MonthlyReport]:
@@ -201,7 +197,7 @@ def _due(first_day: date, zones: set[str], now: datetime) -> bool:
 
 def _months_before(first_day: date, count: int) -> date:
     for _ in range(count):
-        first_day = _previous(first_day)
+        first_day = local_time.previous_month(first_day)
     return first_day
 
 
