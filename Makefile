@@ -11,9 +11,10 @@ RUN_PACKAGES := libsqlite3-mod-spatialite libpango-1.0-0 libpangoft2-1.0-0 libha
 # jar comes in a PyPI wheel); Node.js 20 (on the machine) runs the
 # npm linters of the API document; nginx, openssl and systemd (systemd-analyze, libseccomp) check
 # the deployment files of deploy/ (tests/test_deploy.py); poppler-utils (pdftoppm) renders the
-# reports' PDF pages to look at them (tests/test_report_documents.py).
+# reports' PDF pages to look at them (tests/test_report_documents.py); Chromium runs the browser
+# tests of the console (tests/browser/, driven by Playwright, which downloads no browser).
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresql-contrib redis-server \
-	openjdk-17-jre-headless nginx openssl systemd libseccomp2 poppler-utils
+	openjdk-17-jre-headless nginx openssl systemd libseccomp2 poppler-utils chromium
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
@@ -22,7 +23,7 @@ export FLASK_APP := wsgi
 # The development settings (published SECRET_KEY, cheap hashing) are for this machine only:
 # the server listens on 127.0.0.1. wsgi.py refuses to start without PALIER_CONFIG.
 run: export PALIER_CONFIG = development
-run: system-run $(VENV)/.dev $(CATALOGS)
+run: system-run $(VENV)/.dev node_modules/.installed $(CATALOGS)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask palier demo
 	@echo "Palier on http://127.0.0.1:5000 (API docs: http://127.0.0.1:5000/api/docs)"
@@ -67,7 +68,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The OpenAPI linters and the TypeScript compiler, pinned in package-lock.json.
+# The pages' front-end libraries (served by the app: app/assets.py), the OpenAPI linters, the
+# TypeScript compiler and axe-core (the browser tests), pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Node.js 20 and npm are needed: https://nodejs.org" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error

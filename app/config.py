@@ -133,8 +133,9 @@ class Config:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "v1/openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
-    # No badge from validator.swagger.io: the docs page loads nothing beyond the CDN folder.
+    # Swagger UI's files, from node_modules, served by the app itself (app/assets.py).
+    OPENAPI_SWAGGER_UI_URL = "/assets/swagger-ui-dist/"
+    # No badge from validator.swagger.io: the docs page loads nothing from elsewhere.
     OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
     API_SPEC_OPTIONS = {
         "info": {

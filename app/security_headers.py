@@ -6,9 +6,9 @@
   credentials, unless the view chose its own (photos: `private`).
 - `Content-Security-Policy`: the API answers nothing a browser should run or frame
   (`default-src 'none'; frame-ancestors 'none'`); the docs page gets a policy of its own that
-  allows exactly what Swagger UI needs: its files from OPENAPI_SWAGGER_UI_URL, the page's one
-  inline bootstrap script by its hash (never 'unsafe-inline' for scripts), fetches to this
-  origin only.
+  allows exactly what Swagger UI needs: its files from this origin (app/assets.py serves them
+  from node_modules), the page's one inline bootstrap script by its hash (never
+  'unsafe-inline' for scripts), fetches to this origin only.
 - `Strict-Transport-Security` on answers served over HTTPS (`request.is_secure`, which reads
   X-Forwarded-Proto once ProxyFix is installed by TRUSTED_PROXIES).
 """
@@ -23,7 +23,7 @@ API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 DOCS_ENDPOINT = "api-docs.openapi_swagger_ui"
 SPEC_ENDPOINT = "api-docs.openapi_json"
 JSON_TYPES = {"application/json", "application/problem+json"}
-# Only scripts without attributes: those with `src` are covered by the CDN source.
+# Only scripts without attributes: those with `src` are covered by 'self'.
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -49,12 +49,11 @@ def _add_headers(response: Response) -> Response:
 
 
 def docs_policy(response: Response) -> str:
-    """What the Swagger UI page loads: its stylesheet and two scripts from the CDN folder,
-    its inline bootstrap script (by hash), the OpenAPI document and the API (same origin), and
-    the data: images of Swagger UI's stylesheet. Its bundle sets inline styles, hence
-    'unsafe-inline' for styles only; with img-src and connect-src closed, a style cannot
-    send anything anywhere."""
-    cdn = current_app.config["OPENAPI_SWAGGER_UI_URL"]
+    """What the Swagger UI page loads: its stylesheet and two scripts, the OpenAPI document
+    and the API (all from this origin), its inline bootstrap script (by hash), and the data:
+    images of Swagger UI's stylesheet. Its bundle sets inline styles, hence 'unsafe-inline'
+    for styles only; with img-src and connect-src closed, a style cannot send anything
+    anywhere."""
     hashes = [
         f"'sha256-{_sha256(script)}'"
         for script in INLINE_SCRIPT.findall(response.get_data(as_text=True))
@@ -62,8 +61,8 @@ def docs_policy(response: Response) -> str:
     return "; ".join(
         [
             "default-src 'none'",
-            " ".join(["script-src", cdn, *hashes]),
-            f"style-src {cdn} 'unsafe-inline'",
+            " ".join(["script-src", "'self'", *hashes]),
+            "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "connect-src 'self'",
             "base-uri 'none'",
