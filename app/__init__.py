@@ -38,8 +38,10 @@ def create_app(config=None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     from app import (
+        assets,
         auth,
         cli,
+        console,
         health,
         metrics,
         outages,
@@ -66,6 +68,8 @@ def create_app(config=None) -> Flask:
     transactions.init_app(app)
     outages.init_app(app)
     register_api(app)
+    console.init_app(app)
+    app.register_blueprint(assets.bp)
     health.init_app(app)
     cli.init_app(app)
     return app
