@@ -41,6 +41,7 @@ def create_app(config=None) -> Flask:
         assets,
         auth,
         cli,
+        console,
         health,
         metrics,
         outages,
@@ -67,8 +68,9 @@ def create_app(config=None) -> Flask:
     transactions.init_app(app)
     outages.init_app(app)
     register_api(app)
+    console.init_app(app)
+    app.register_blueprint(assets.bp)
     health.init_app(app)
-    assets.init_app(app)
     cli.init_app(app)
     return app
 

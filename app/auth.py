@@ -1,14 +1,15 @@
-"""Who is calling: bearer tokens for the mobile app (Flask-Login's request_loader), nothing else.
+"""Who is calling: bearer tokens on the API, the console's own session on the console.
 
-The API reads no cookie at all. Flask-Login looks at `session["_user_id"]` and at its remember
-cookie before the request loader, so anyone holding SECRET_KEY could sign such a cookie and be
-whoever they like; and a request carrying any remember cookie would never reach the request
-loader. Hence two locks: API requests are built without their cookies (`ApiRequest`), and the
-user loader, which Flask-Login requires, loads nobody. The console, when it comes, brings its
-own cookie sign-in for its own pages.
+Two ways in, never mixed. The API reads no cookie at all: Flask-Login looks at
+`session["_user_id"]` and at its remember cookie before the request loader, so anyone holding
+SECRET_KEY could sign such a cookie and be whoever they like; and a request carrying any
+remember cookie would never reach the request loader. Hence API requests are built without
+their cookies (`ApiRequest`) and the user loader answers only on the console's pages, where it
+wants the console session's secret (stored hashed, revocable: services/console_sessions.py) and
+not just a signed user id. The bearer loader answers only on the API.
 """
 
-from flask import Flask, Request, g, request
+from flask import Flask, Request, g, request, session
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
@@ -16,9 +17,12 @@ from werkzeug.utils import cached_property
 from app.extensions import login_manager
 from app.problems import problem
 from models import User
-from services import accounts
+from services import accounts, console_sessions
 
 API_PREFIX = "/api/"
+CONSOLE_PREFIX = "/console/"
+# The key of the console session's secret in the (signed, not encrypted) session cookie.
+CONSOLE_SECRET = "console_secret"
 
 
 class ApiRequest(Request):
@@ -59,6 +63,8 @@ def signed_in_user() -> User:
 
 
 def _user_from_bearer_token(request):
+    if not request.path.startswith(API_PREFIX):
+        return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
@@ -69,9 +75,11 @@ def _user_from_bearer_token(request):
     return token.user
 
 
-def _user_from_session(user_id: str) -> None:
-    """Nobody signs in with a cookie (session or remember-me): see the module's docstring."""
-    return None
+def _user_from_session(user_id: str) -> User | None:
+    """Console pages only, and only with a live console session (see the module's docstring)."""
+    if not request.path.startswith(CONSOLE_PREFIX):
+        return None
+    return console_sessions.console_user(session.get(CONSOLE_SECRET), user_id)
 
 
 def _unauthorized():

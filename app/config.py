@@ -124,6 +124,25 @@ class Config:
     # real SMTP server on 127.0.0.1 instead, and without a server e-mails go to the log.
     MAIL_SUPPRESS_SEND = False
 
+    # The console (app/console/): its own session cookie, on its own pages only; the API reads
+    # bearer tokens and ignores every cookie (app/auth.py).
+    SESSION_COOKIE_NAME = "palier_console"
+    SESSION_COOKIE_PATH = "/console"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # A console session ends after this long without a page (a shared computer at the agency).
+    CONSOLE_SESSION_IDLE_MINUTES = int(os.environ.get("CONSOLE_SESSION_IDLE_MINUTES", "480"))
+    # CSRF tokens on every console form, checked by the console itself (never on the API), and
+    # valid as long as the session: an announcement written slowly is not lost to a timeout.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None
+    # Map tiles behind the console's maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    # (mind the provider's usage policy); without one the maps show the footprints on a plain
+    # background. The tiles' host is added to the console's Content-Security-Policy.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL") or None
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
 
@@ -198,6 +217,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     PALIER_ENVIRONMENT = "production"
+    SESSION_COOKIE_SECURE = True
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @classmethod

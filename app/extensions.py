@@ -29,6 +29,11 @@ class PalierApi(Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error):
+        # Registered for the whole app: the console's own errors are pages.
+        from app.console.errors import http_error_page, is_console_request
+
+        if is_console_request():
+            return http_error_page(error)
         return problem_from_http_exception(error)
 
     def _init_spec(self, **options):

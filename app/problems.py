@@ -125,11 +125,16 @@ def service_unavailable():
 
 
 def problem_from_service_error(error: ServiceError):
-    locale = str(get_locale())
-    params = {name: readable(value, locale) for name, value in error.params.items()}
-    detail = gettext(error.detail, **params)
+    detail = service_error_detail(error)
     errors = _translate(error.field_errors) if error.field_errors else None
     return problem(error.status, detail, errors, extra=error.extra)
+
+
+def service_error_detail(error: ServiceError) -> str:
+    """The refusal's message in the caller's language, its values written for people."""
+    locale = str(get_locale())
+    params = {name: readable(value, locale) for name, value in error.params.items()}
+    return gettext(error.detail, **params)
 
 
 def problem_from_http_exception(error: HTTPException):

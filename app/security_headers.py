@@ -9,6 +9,7 @@
   allows exactly what Swagger UI needs: its files from this origin (app/assets.py serves them
   from node_modules), the page's one inline bootstrap script by its hash (never
   'unsafe-inline' for scripts), fetches to this origin only.
+- The console's pages get a policy of their own (`console_policy`).
 - `Strict-Transport-Security` on answers served over HTTPS (`request.is_secure`, which reads
   X-Forwarded-Proto once ProxyFix is installed by TRUSTED_PROXIES).
 """
@@ -16,6 +17,7 @@
 import base64
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 
@@ -39,6 +41,9 @@ def _add_headers(response: Response) -> Response:
         headers["Strict-Transport-Security"] = current_app.config["STRICT_TRANSPORT_SECURITY"]
     if request.endpoint == DOCS_ENDPOINT:
         headers["Content-Security-Policy"] = docs_policy(response)
+    elif request.blueprint == "console":
+        headers["Content-Security-Policy"] = console_policy()
+        headers["X-Frame-Options"] = "DENY"
     else:
         headers.setdefault("Content-Security-Policy", API_POLICY)
     if request.endpoint != SPEC_ENDPOINT and (
@@ -67,6 +72,31 @@ def docs_policy(response: Response) -> str:
             "connect-src 'self'",
             "base-uri 'none'",
             "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def console_policy() -> str:
+    """The console's pages load their scripts, styles and images from this origin only (the
+    npm files of app/assets.py included), and map tiles from MAP_TILE_URL's host when one is
+    set; no inline script; forms post to this origin only. Leaflet positions the map's tiles
+    and markers with inline styles, hence 'unsafe-inline' for styles (not for scripts)."""
+    images = ["'self'", "data:"]
+    tiles = current_app.config["MAP_TILE_URL"]
+    if tiles:
+        parts = urlsplit(tiles)
+        images.append(f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            " ".join(["img-src", *images]),
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
             "frame-ancestors 'none'",
         ]
     )

@@ -3,7 +3,7 @@
 `db` lives here rather than in `app/` so that services and models never import the web layer.
 """
 
-from models.accounts import ApiToken, User
+from models.accounts import ApiToken, ConsoleSession, User
 from models.base import db
 from models.bookings import Booking, BookingSeries, BookingStatus, CalendarFeed
 from models.content import Scope, Visibility
@@ -66,6 +66,7 @@ __all__ = [
     "CaseOutcome",
     "Closure",
     "Comment",
+    "ConsoleSession",
     "Delivery",
     "Device",
     "EventRsvp",

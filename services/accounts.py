@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from flask import current_app
-from sqlalchemy import and_, delete, func, not_, select
+from sqlalchemy import and_, delete, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from models import ApiToken, Device, User, db
+from models import ApiToken, ConsoleSession, Device, User, db
 from models.base import utcnow
 from services.errors import NotAuthenticated, NotFound, field_error
 from services.pagination import Page, paginate
@@ -59,10 +59,14 @@ def register(email: str, password: str, display_name: str, locale: str = "fr") -
 
 
 def log_in(email: str, password: str, device_name: str) -> tuple[User, str]:
-    """Check the credentials and return the user with a new bearer token for this device.
+    """Check the credentials and return the user with a new bearer token for this device."""
+    user = check_credentials(email, password)
+    return user, issue_token(user, device_name)
 
-    An unknown e-mail and a wrong password fail alike, after the same hashing work.
-    """
+
+def check_credentials(email: str, password: str) -> User:
+    """The user with this e-mail and password. An unknown e-mail and a wrong password fail
+    alike, after the same hashing work."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     hasher = _hasher()
     try:
@@ -74,7 +78,7 @@ def log_in(email: str, password: str, device_name: str) -> tuple[User, str]:
         raise NotAuthenticated("Wrong e-mail or password.") from None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-    return user, issue_token(user, device_name)
+    return user
 
 
 _dummy_hashes: dict[tuple, str] = {}
@@ -230,7 +234,17 @@ def change_password(
         raise field_error("current_password", "This is not your current password.") from None
     user.password_hash = hash_password(new_password)
     revoke_other_sessions(user, current)
+    revoke_console_sessions(user)
     db.session.flush()
+
+
+def revoke_console_sessions(user: User) -> None:
+    """End every console sign-in of the member (a new password, say)."""
+    db.session.execute(
+        update(ConsoleSession)
+        .where(ConsoleSession.user_id == user.id, ConsoleSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def end_expired_sessions() -> int:

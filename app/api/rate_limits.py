@@ -17,7 +17,8 @@ def _account_key() -> str:
         body = request.get_json(silent=True)
     except HTTPException:  # too large a body: the request is refused anyway
         body = None
-    email = body.get("email") if isinstance(body, dict) else None
+    # The API's JSON body, or the console's sign-in form.
+    email = body.get("email") if isinstance(body, dict) else request.form.get("email")
     return normalize_email(email) if isinstance(email, str) else request.remote_addr or ""
 
 

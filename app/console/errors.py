@@ -1,0 +1,42 @@
+"""Errors on the console are pages in the member's language, never problem+json."""
+
+from flask import render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.console import bp
+from app.problems import DETAILS, TITLES, service_error_detail
+from services.errors import ServiceError
+
+CONSOLE_PREFIX = "/console/"
+
+
+def is_console_request() -> bool:
+    return request.path.startswith(CONSOLE_PREFIX) or request.path == "/console"
+
+
+@bp.app_errorhandler(CSRFError)
+def form_expired(error: CSRFError):
+    return error_page(
+        400,
+        gettext(
+            "This form could not be checked (it may have been open in another tab, or your "
+            "session ended). Go back, reload the page and send it again."
+        ),
+    )
+
+
+@bp.errorhandler(ServiceError)
+def refused(error: ServiceError):
+    return error_page(error.status, service_error_detail(error))
+
+
+def http_error_page(error: HTTPException):
+    status = error.code or 500
+    return error_page(status, str(DETAILS.get(status, DETAILS[400])))
+
+
+def error_page(status: int, detail: str):
+    title = str(TITLES.get(status, TITLES[400]))
+    return render_template("console/error.html", status=status, title=title, detail=detail), status
