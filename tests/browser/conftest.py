@@ -17,7 +17,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 from tests.world import PASSWORD, World
@@ -166,3 +173,31 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
+    """Press Tab, as a keyboard user does, until `target` has the focus; each stop on the way
+    must show where the focus is."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        assert_focus_visible(page)
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} is not reached by {limit} presses of Tab on {page.url}")
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focused element is drawn as focused: an outline or a shadow, as WCAG 2.4.7 asks."""
+    focus = page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            if (element === document.body) return {element: 'body', outline: true};
+            const style = getComputedStyle(element);
+            return {
+                element: element.outerHTML.slice(0, 120),
+                outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+                shadow: style.boxShadow !== 'none',
+            };
+        }"""
+    )
+    assert focus["outline"] or focus["shadow"], f"no visible focus on {focus['element']}"
