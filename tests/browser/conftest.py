@@ -132,8 +132,8 @@ def sign_in(page: Page, world: World, role: str) -> None:
     page.goto("/console/sign-in")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
-    page.locator("form:has(#password) [type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form:has(#password) [type=submit]").click()
     if "/console/sign-in" in page.url:
         raise AssertionError(f"{role} ({email}) could not sign in: {page.inner_text('main')}")
 
@@ -191,7 +191,11 @@ def assert_focus_visible(page: Page) -> None:
     focus = page.evaluate(
         """() => {
             const element = document.activeElement;
-            if (element === document.body) return {element: 'body', outline: true};
+            // The page itself, or a field whose focus sits in its inner parts (a date's day,
+            // hour) where Chromium does not match :focus: nothing this check can judge.
+            if (element === document.body || !element.matches(':focus')) {
+                return {element: element.tagName, outline: true};
+            }
             const style = getComputedStyle(element);
             return {
                 element: element.outerHTML.slice(0, 120),

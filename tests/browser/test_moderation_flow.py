@@ -36,8 +36,8 @@ def test_a_solidaire_hides_a_reported_post_and_both_members_hear_of_it(page, wor
     screenshot(page, "flow-moderation-queue")
     case.locator("select[name=action]").select_option("hide")
     case.locator("textarea[name=reason]").fill("Accusations nominatives contre des voisins.")
-    case.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        case.locator("button[type=submit]").click()
     assert page.locator("section.case", has_text=OFFENSIVE).count() == 0
     assert page.locator("[role=status]").is_visible()  # the console says it is done
     screenshot(page, "flow-moderation-done")

@@ -105,8 +105,8 @@ def test_every_console_page_is_accessible_and_fits_a_tablet(app, page, world):
     look_at(page, "anonymous-sign-in", problems)
     page.locator("#email").fill(world.users["staff"].email)
     page.locator("#password").fill("not the password")
-    page.locator("form:has(#password) [type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form:has(#password) [type=submit]").click()
     assert page.locator("[role=alert]").is_visible()
     look_at(page, "anonymous-sign-in-refused", problems)
 
