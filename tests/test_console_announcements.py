@@ -105,7 +105,7 @@ def test_an_alert_for_one_building_reaches_that_building_only(client, world):
     assert post.id in feed_ids(client, world, "resident")  # Bâtiment A
     assert post.id not in feed_ids(client, world, "lea")  # Bâtiment B
     listing = client.get(answer.location)
-    assert "L&#39;annonce est publiée." in listing.get_data(as_text=True)
+    assert "L’annonce est publiée." in listing.get_data(as_text=True)
 
 
 def test_the_preview_counts_what_the_publication_then_reaches(client, world):
