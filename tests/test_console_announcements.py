@@ -14,10 +14,10 @@ from services import accounts
 from services.geojson import to_column
 from services.news import publishing
 from services.news.targeting import targeted_members
+from tests.console import console_as
 from tests.photos import png_bytes
-from tests.world import PARIS, PASSWORD, today, user
+from tests.world import PARIS, today, user
 
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 AROUND_TILLEULS_AND_VERGER = (
     '{"type": "Polygon", "coordinates": [[[4.875, 45.765], [4.892, 45.765], [4.892, 45.777], '
     "[4.875, 45.777], [4.875, 45.765]]]}"
@@ -28,29 +28,12 @@ AROUND_TILLEULS_ONLY = (
 )
 
 
-def sign_in(client, world, role: str) -> None:
-    email = world.users[role].email
-    page = client.get("/console/sign-in")
-    answer = client.post(
-        "/console/sign-in",
-        data={"csrf_token": csrf(page), "email": email, "password": PASSWORD},
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-
-
-def csrf(page) -> str:
-    return TOKEN.search(page.get_data(as_text=True)).group(1)
-
-
 def compose_url(residence_id: int) -> str:
     return f"/console/residences/{residence_id}/announcements/new"
 
 
-def compose(client, world, action="send", residence_id=None, files=None, **fields):
-    url = compose_url(residence_id or world.home.id)
-    token = csrf(client.get(compose_url(world.home.id)))
+def compose(browser, world, action="send", files=None, **fields):
     data = {
-        "csrf_token": token,
         "kind": "announcement",
         "title": "Coupure d'eau",
         "body": "L'eau sera coupée jeudi de 9 h à 12 h.",
@@ -59,7 +42,7 @@ def compose(client, world, action="send", residence_id=None, files=None, **field
         **fields,
         **(files or {}),
     }
-    return client.post(url, data=data, content_type="multipart/form-data")
+    return browser.post(compose_url(world.home.id), data, content_type="multipart/form-data")
 
 
 def feed_ids(client, world, role) -> list[int]:
@@ -94,9 +77,9 @@ def second_building(world):
 
 def test_an_alert_for_one_building_reaches_that_building_only(client, world):
     second_building(world)
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     answer = compose(
-        client, world, kind="alert", target="buildings", building_ids=[str(world.building.id)]
+        staff, world, kind="alert", target="buildings", building_ids=[str(world.building.id)]
     )
     assert answer.status_code == 302
     assert answer.location.endswith(f"/console/residences/{world.home.id}/announcements")
@@ -104,13 +87,13 @@ def test_an_alert_for_one_building_reaches_that_building_only(client, world):
     assert post.kind == "alert" and post.urgent and post.published_at is not None
     assert post.id in feed_ids(client, world, "resident")  # Bâtiment A
     assert post.id not in feed_ids(client, world, "lea")  # Bâtiment B
-    listing = client.get(answer.location)
+    listing = staff.get(answer.location)
     assert "L’annonce est publiée." in listing.get_data(as_text=True)
 
 
 def test_the_preview_counts_what_the_publication_then_reaches(client, world):
     second_building(world)
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     targets = {
         "one building": {"target": "buildings", "building_ids": [str(world.building.id)]},
         "the residence": {"target": "residence"},
@@ -122,7 +105,7 @@ def test_the_preview_counts_what_the_publication_then_reaches(client, world):
     }
     for name, fields in targets.items():
         before = post_count()
-        preview = compose(client, world, action="preview", **fields)
+        preview = compose(staff, world, action="preview", **fields)
         assert preview.status_code == 200, name
         assert post_count() == before, name  # a preview writes nothing
         page = preview.get_data(as_text=True)
@@ -132,7 +115,7 @@ def test_the_preview_counts_what_the_publication_then_reaches(client, world):
         assert "L&#39;eau sera coupée jeudi de 9 h à 12 h.</textarea>" in page, name
         assert f'value="{fields["target"]}" ' in page and "checked" in page, name
 
-        assert compose(client, world, **fields).status_code == 302, name
+        assert compose(staff, world, **fields).status_code == 302, name
         post = newest_post()
         reached = targeted_members(post)
         phones = db.session.scalar(
@@ -144,10 +127,10 @@ def test_the_preview_counts_what_the_publication_then_reaches(client, world):
 
 
 def test_an_area_reaches_the_residences_it_covers(client, world):
-    sign_in(client, world, "staff")
-    assert compose(client, world, target="area", area=AROUND_TILLEULS_ONLY).status_code == 302
+    staff = console_as(client, world, "staff")
+    assert compose(staff, world, target="area", area=AROUND_TILLEULS_ONLY).status_code == 302
     home_only = newest_post().id
-    assert compose(client, world, target="area", area=AROUND_TILLEULS_AND_VERGER).status_code == 302
+    assert compose(staff, world, target="area", area=AROUND_TILLEULS_AND_VERGER).status_code == 302
     both = newest_post().id
     assert home_only not in feed_ids(client, world, "other_resident")
     assert both in feed_ids(client, world, "other_resident")
@@ -155,8 +138,8 @@ def test_an_area_reaches_the_residences_it_covers(client, world):
 
 
 def test_several_residences_of_the_landlord(client, world):
-    sign_in(client, world, "staff")
-    answer = compose(client, world, target="residences", residence_ids=[str(world.neighbour.id)])
+    staff = console_as(client, world, "staff")
+    answer = compose(staff, world, target="residences", residence_ids=[str(world.neighbour.id)])
     assert answer.status_code == 302
     post = newest_post().id
     assert post in feed_ids(client, world, "other_resident")
@@ -164,10 +147,10 @@ def test_several_residences_of_the_landlord(client, world):
     # Another landlord's residence, a made-up one: refused next to the field, nothing written.
     before = post_count()
     for foreign in (world.far.id, 2**31 - 1, 2**40):
-        refused = compose(client, world, target="residences", residence_ids=[str(foreign)])
+        refused = compose(staff, world, target="residences", residence_ids=[str(foreign)])
         assert refused.status_code == 422
         assert 'id="residence_ids-error"' in refused.get_data(as_text=True)
-    none = compose(client, world, target="residences")
+    none = compose(staff, world, target="residences")
     assert 'id="residence_ids-error"' in none.get_data(as_text=True)
     assert post_count() == before
 
@@ -187,16 +170,16 @@ def test_the_api_reaches_chosen_residences_too(client, world):
 
 
 def test_a_scheduled_announcement_waits_for_its_time(client, world):
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     tomorrow = today() + timedelta(days=1)
-    answer = compose(client, world, publish_at=f"{tomorrow.isoformat()}T09:30")
+    answer = compose(staff, world, publish_at=f"{tomorrow.isoformat()}T09:30")
     assert answer.status_code == 302
     post = newest_post()
     assert post.published_at is None
     # 09:30 on the residence's wall clock, whatever the server's zone.
     assert post.publish_at == datetime.combine(tomorrow, time(9, 30), PARIS)
     assert post.id not in feed_ids(client, world, "resident")
-    listing = client.get(answer.location).get_data(as_text=True)
+    listing = staff.get(answer.location).get_data(as_text=True)
     assert "Programmée pour le" in listing and "Pas encore publiée" in listing
     publishing.publish_due_posts(now=post.publish_at + timedelta(minutes=1))
     db.session.commit()
@@ -204,20 +187,20 @@ def test_a_scheduled_announcement_waits_for_its_time(client, world):
 
 
 def test_a_pin_lasts_until_the_end_of_the_day_chosen(client, world):
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     day = today() + timedelta(days=3)
-    assert compose(client, world, pinned_until=day.isoformat()).status_code == 302
+    assert compose(staff, world, pinned_until=day.isoformat()).status_code == 302
     assert newest_post().pinned_until == datetime.combine(day + timedelta(days=1), time(0), PARIS)
 
 
 def test_a_photo_goes_with_the_announcement(client, world):
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     photo = {"photo": (io.BytesIO(png_bytes()), "affiche.png")}
-    assert compose(client, world, files=photo).status_code == 302
+    assert compose(staff, world, files=photo).status_code == 302
     assert len(newest_post().photos) == 1
     before = (post_count(), db.session.scalar(select(func.count()).select_from(PostPhoto)))
     bad = {"photo": (io.BytesIO(b"not an image"), "affiche.png")}
-    refused = compose(client, world, files=bad)
+    refused = compose(staff, world, files=bad)
     assert refused.status_code == 422
     assert 'id="photo-error"' in refused.get_data(as_text=True)
     after = (post_count(), db.session.scalar(select(func.count()).select_from(PostPhoto)))
@@ -225,10 +208,10 @@ def test_a_photo_goes_with_the_announcement(client, world):
 
 
 def test_missing_text_is_shown_next_to_the_field_and_nothing_is_written(client, world):
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     before = post_count()
     for body in ("", "   \n "):
-        answer = compose(client, world, body=body, title="Titre gardé")
+        answer = compose(staff, world, body=body, title="Titre gardé")
         assert answer.status_code == 422
         page = answer.get_data(as_text=True)
         assert re.search(r'<textarea id="body"[^>]*aria-invalid="true"', page)
@@ -239,7 +222,7 @@ def test_missing_text_is_shown_next_to_the_field_and_nothing_is_written(client, 
 
 
 def test_bad_input_is_refused_field_by_field(client, world):
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     before = post_count()
     cases = [
         ({"body": "x" * 2001}, "body"),
@@ -258,18 +241,18 @@ def test_bad_input_is_refused_field_by_field(client, world):
         ({"pinned_until": "2026-02-30"}, "pinned_until"),
     ]
     for fields, name in cases:
-        answer = compose(client, world, **fields)
+        answer = compose(staff, world, **fields)
         assert answer.status_code == 422, fields
         assert f'id="{name}-error"' in answer.get_data(as_text=True), fields
     assert post_count() == before
 
 
 def test_the_list_shows_each_announcements_reach_in_a_few_queries(client, world, app):
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     url = f"/console/residences/{world.home.id}/announcements"
     db.session.add(PostRead(post_id=world.announcement.id, user_id=world.users["resident"].id))
     db.session.commit()
-    page = client.get(url).get_data(as_text=True)
+    page = staff.get(url).get_data(as_text=True)
     row = page[page.index("Ascenseur") :].split("</tr>")[0]
     targeted = world.announcement.targeted_count
     assert targeted == 2  # the resident and the solidaire
@@ -283,7 +266,7 @@ def test_the_list_shows_each_announcements_reach_in_a_few_queries(client, world,
 
         event.listen(db.engine, "before_cursor_execute", count)
         try:
-            assert client.get(url).status_code == 200
+            assert staff.get(url).status_code == 200
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         return len(statements)
@@ -303,55 +286,46 @@ def test_the_list_pages_through_every_announcement_once(client, world):
             world.users["staff"], residence_id=world.home.id, kind="announcement", body=f"n°{n}"
         )
     db.session.commit()
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     url = f"/console/residences/{world.home.id}/announcements"
-    first = client.get(url).get_data(as_text=True)
-    second = client.get(f"{url}?page=2").get_data(as_text=True)
+    first = staff.get(url).get_data(as_text=True)
+    second = staff.get(f"{url}?page=2").get_data(as_text=True)
     shown = re.findall(r"n°(\d+)", first) + re.findall(r"n°(\d+)", second)
     assert sorted(shown, key=int) == [str(n) for n in range(25)]
     assert re.findall(r"n°(\d+)", first)[0] == "24"  # newest first
     assert "?page=2" in first and "?page=1" in second
     for page in ("0", "-3", "99999999999999999999", "abc"):
-        assert client.get(f"{url}?page={page}").status_code == 200
+        assert staff.get(f"{url}?page={page}").status_code == 200
 
 
-def test_another_landlords_staff_get_404_and_members_403(client, world):
+def test_another_landlords_staff_get_404_and_members_403(app, world):
     urls = [
         f"/console/residences/{world.home.id}/announcements",
         compose_url(world.home.id),
     ]
-    sign_in(client, world, "other_staff")
-    for url in urls:
-        assert client.get(url).status_code == 404
-    token = csrf(client.get("/console/", follow_redirects=True))
     before = post_count()
-    refused = client.post(urls[1], data={"csrf_token": token, "body": "x", "action": "send"})
-    assert refused.status_code == 404
-    client.post("/console/sign-out", data={"csrf_token": token})
-    sign_in(client, world, "solidaire")
-    for url in urls:
-        assert client.get(url).status_code == 403
-    token = csrf(client.get("/console/", follow_redirects=True))
-    refused = client.post(urls[1], data={"csrf_token": token, "body": "x", "action": "send"})
-    assert refused.status_code == 403
+    for role, status in (("other_staff", 404), ("solidaire", 403)):
+        browser = console_as(app.test_client(), world, role)
+        for url in urls:
+            assert browser.get(url).status_code == status, role
+        assert compose(browser, world).status_code == status, role
     assert post_count() == before
 
 
 def test_a_form_without_its_csrf_token_is_refused(client, world):
-    sign_in(client, world, "staff")
+    staff = console_as(client, world, "staff")
     before = post_count()
-    for token in (None, "forged"):
-        data = {"kind": "announcement", "body": "Sans jeton", "target": "residence"}
-        if token:
-            data["csrf_token"] = token
-        answer = client.post(compose_url(world.home.id), data={**data, "action": "send"})
+    data = {"kind": "announcement", "body": "Sans jeton", "target": "residence", "action": "send"}
+    for form in (data, {**data, "csrf_token": "forged"}):
+        answer = staff.post(compose_url(world.home.id), form, with_token=False)
         assert answer.status_code == 400
     assert post_count() == before
+    assert compose(staff, world).status_code == 302  # the same form with its token goes
 
 
 def test_the_composer_offers_the_map_and_the_landlords_residences(client, world):
-    sign_in(client, world, "staff")
-    page = client.get(compose_url(world.home.id)).get_data(as_text=True)
+    staff = console_as(client, world, "staff")
+    page = staff.get(compose_url(world.home.id)).get_data(as_text=True)
     assert f'id="building-{world.building.id}"' in page
     assert f'id="residence-{world.home.id}"' in page
     assert f'id="residence-{world.neighbour.id}"' in page
@@ -359,5 +333,5 @@ def test_the_composer_offers_the_map_and_the_landlords_residences(client, world)
     assert '"kind": "building"' in page and '"MultiPolygon"' in page
     assert "/assets/leaflet/leaflet.js" in page and "announcement_map.js" in page
     for url in ("/console/static/announcement_map.js", "/assets/leaflet/images/marker-shadow.png"):
-        with client.get(url) as served:
+        with staff.get(url) as served:
             assert served.status_code == 200

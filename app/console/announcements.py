@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from app.auth import signed_in_user
 from app.console import bp
 from app.console.context import show_residence
-from app.problems import _translate
+from app.problems import translated_field_errors
 from app.schemas.news import PostRequestSchema
 from models import PostKind, PostScope
 from models.base import utcnow
@@ -183,7 +183,7 @@ def _parse(form: AnnouncementForm, residence_id: int, zone: ZoneInfo) -> dict:
     except ValidationError as invalid:
         errors = {**_field_messages(invalid.messages), **errors}
     if errors:
-        raise InvalidInput("Check the fields shown.", field_errors=errors)
+        raise InvalidInput("Some fields need your attention.", field_errors=errors)
     return data
 
 
@@ -227,7 +227,7 @@ def _field_messages(messages) -> dict[str, list[str]]:
     errors come per item)."""
     flat: dict[str, list[str]] = {}
     for name, value in (messages or {}).items():
-        flat[name] = list(_strings(_translate(value)))
+        flat[name] = list(_strings(translated_field_errors(value)))
     return flat
 
 
