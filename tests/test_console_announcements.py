@@ -309,6 +309,9 @@ def test_another_landlords_staff_get_404_and_members_403(app, world):
         for url in urls:
             assert browser.get(url).status_code == status, role
         assert compose(browser, world).status_code == status, role
+    staff = console_as(app.test_client(), world, "staff")
+    for residence_id in (0, 2**31, 2**63):
+        assert staff.get(f"/console/residences/{residence_id}/announcements").status_code == 404
     assert post_count() == before
 
 

@@ -28,6 +28,8 @@ from services.news import announcements, publishing
 from services.photos import MAX_PHOTO_BYTES
 
 COMPOSE_ENDPOINT = "console.compose_announcement"
+# "26 nov. 2026, 09:30": to the minute, in the residence's time.
+LIST_MOMENT = "d MMM y, HH:mm"
 KINDS = (PostKind.ANNOUNCEMENT.value, PostKind.ALERT.value)
 # How the form names a target -> the post's scope.
 TARGETS = {
@@ -111,7 +113,7 @@ def announcement_list(residence_id: int):
         page=page,
         now=utcnow(),
         local_time=lambda moment: format_datetime(
-            moment, "medium", tzinfo=zone, locale=str(get_locale())
+            moment, LIST_MOMENT, tzinfo=zone, locale=str(get_locale())
         ),
         percent=lambda share: format_percent(share, locale=str(get_locale())),
     )

@@ -92,7 +92,14 @@ def composer(user: User, residence_id: int) -> Composer:
         )
     )
     features = [
-        _feature(row.footprint, kind="residence", id=row.id, name=row.name) for row in residences
+        _feature(
+            row.footprint,
+            kind="residence",
+            id=row.id,
+            name=row.name,
+            current=row.id == residence.id,
+        )
+        for row in residences
     ] + [_feature(row.location, kind="building", id=row.id, name=row.name) for row in buildings]
     return Composer(
         residence,

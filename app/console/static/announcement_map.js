@@ -34,12 +34,19 @@
         return f.properties.kind === "residence";
       }),
     },
-    { style: { color: "#0b5c8a", weight: 2, fillOpacity: 0.15 } }
+    // Not interactive: a click inside a footprint is a corner of the area being drawn, and
+    // the residences are chosen by their checkboxes; their names stay written on the map.
+    { style: { color: "#0b5c8a", weight: 2, fillOpacity: 0.15 }, interactive: false }
   ).addTo(map);
   footprints.eachLayer(function (layer) {
-    layer.bindTooltip(layer.feature.properties.name);
+    layer.bindTooltip(layer.feature.properties.name, {
+      permanent: true,
+      direction: "bottom",
+      className: "footprint-name",
+    });
   });
 
+  var buildingMarkers = [];
   features.features.forEach(function (feature) {
     if (feature.properties.kind !== "building") {
       return;
@@ -49,7 +56,10 @@
     var marker = L.marker([coordinates[1], coordinates[0]], {
       title: feature.properties.name,
       alt: feature.properties.name,
-    }).addTo(map);
+    })
+      .bindTooltip(feature.properties.name, { permanent: true, direction: "right", offset: [12, -20] })
+      .addTo(map);
+    buildingMarkers.push(marker);
     marker.on("click", function () {
       if (!box) {
         return;
@@ -62,9 +72,21 @@
     });
   });
 
-  var bounds = footprints.getBounds();
+  // Framed on the residence being written for; the landlord's others are a zoom away.
+  var bounds = L.latLngBounds([]);
+  footprints.eachLayer(function (layer) {
+    if (layer.feature.properties.current) {
+      bounds.extend(layer.getBounds());
+    }
+  });
+  buildingMarkers.forEach(function (marker) {
+    bounds.extend(marker.getLatLng());
+  });
+  if (!bounds.isValid()) {
+    bounds = footprints.getBounds();
+  }
   if (bounds.isValid()) {
-    map.fitBounds(bounds, { padding: [20, 20] });
+    map.fitBounds(bounds, { padding: [40, 40], maxZoom: 18 });
   } else {
     map.setView([46.6, 2.4], 6);
   }
