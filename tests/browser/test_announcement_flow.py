@@ -22,10 +22,12 @@ def test_an_alert_for_one_building_reaches_its_residents_only(page, world):
     page.locator("#body").fill(ALERT)
     # The map: the footprints drawn, a marker for each building; clicking Bâtiment A's ticks
     # its box and makes "some buildings" the target.
-    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    marker = page.locator(".leaflet-marker-icon[title='Bâtiment A']")
+    marker.wait_for()
+    assert page.locator(".leaflet-overlay-pane path").filter(visible=True).count() >= 1
     building_a = page.locator(f"#building-{world.building.id}")
     assert not building_a.is_checked()
-    page.locator(".leaflet-marker-icon[title='Bâtiment A']").click()
+    marker.click()
     assert building_a.is_checked()
     assert page.locator("#target-buildings").is_checked()
     assert not page.locator(f"#building-{lucie.building_id}").is_checked()
