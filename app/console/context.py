@@ -1,5 +1,5 @@
-"""What every console page shows around its content: the residences one looks after, the
-pages of the residence on screen (those the member may open), the language."""
+"""What every console page shows around its content: the residence on screen and its pages
+(those the member may open), the language."""
 
 from dataclasses import dataclass
 
@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.console import bp, labels
 from models import Residence
-from services import dashboards, scoping
+from services import scoping
 
 # (endpoint, label, who may open it): a page appears in the menu once its module exists.
 RESIDENCE_PAGES = (
@@ -50,7 +50,6 @@ def _console_context() -> dict:
     return {
         "locale": str(get_locale()),
         "labels": labels,
-        "console_residences": dashboards.console_residences(current_user) if signed_in else [],
         "current_residence": residence,
         "residence_menu": _menu(residence) if residence is not None and signed_in else [],
         "map_tiles": {
