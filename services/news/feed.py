@@ -8,7 +8,7 @@ counts come from the posts themselves (services/news/counts.py).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 
 from models import (
     Comment,
@@ -27,7 +27,7 @@ from models import (
 from models.base import utcnow
 from services import scoping
 from services.errors import NotFound
-from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, paginate
+from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 
 
 @dataclass
@@ -63,6 +63,7 @@ class FeedItem:
     results: dict[int, int] | None = None
 
 
+SORT_KEYS = [Post.published_at, Post.id]
 # The post's own columns a feed item shows, in FeedItem's order.
 POST_COLUMNS = (
     Post.id,
@@ -87,35 +88,32 @@ POST_COLUMNS = (
 
 def feed(user: User, cursor: str | None, limit: int | None, now: datetime | None = None) -> Page:
     """Everything in reach: pinned announcements first (until their pin ends), then newest.
-    A fixed number of queries whatever the page size."""
+
+    One statement reads the page whatever its size: the newest posts of each source (a page
+    and one more, the rest is for later pages), and on the first page the pinned ones, which
+    are put first here; the newest are ordered and cut here too, by (published_at, id) as the
+    cursor says."""
     now = now or utcnow()
     limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
-    sort_keys = [Post.published_at, Post.id]
-    before = decode_cursor(cursor, sort_keys) if cursor else None
+    before = decode_cursor(cursor, SORT_KEYS) if cursor else None
     reach = scoping.post_reach(user)
     not_pinned = or_(Post.pinned_until.is_(None), Post.pinned_until <= now)
     newest = scoping.visible_posts(
         user, reach=reach, before=before, limit=limit + 1, condition=not_pinned
     )
-    page = paginate(
-        _items_query(user, reach).where(Post.id.in_(select(newest.c.id))),
-        sort_keys,
-        cursor,
-        limit,
-        descending=True,
-        whole_rows=True,
-    )
+    shown = select(newest.c.id)
     if cursor is None:
-        # Pinned announcements head the first page, while their pin lasts.
         pinned = scoping.visible_posts(user, reach=reach, condition=Post.pinned_until > now)
-        rows = db.session.execute(
-            _items_query(user, reach)
-            .where(Post.id.in_(select(pinned.c.id)))
-            .order_by(Post.published_at.desc(), Post.id.desc())
-        )
-        page.items = [tuple(row) for row in rows] + page.items
-    page.items = _feed_items(page.items, now)
-    return page
+        shown = union(shown, select(pinned.c.id))
+    rows = db.session.execute(_items_query(user, reach).where(Post.id.in_(shown))).all()
+    rows.sort(key=_sort_key, reverse=True)
+    pinned_rows = [row for row in rows if _pinned(row, now)]
+    newest_rows = [row for row in rows if not _pinned(row, now)]
+    next_cursor = None
+    if len(newest_rows) > limit:
+        newest_rows = newest_rows[:limit]
+        next_cursor = encode_cursor(list(_sort_key(newest_rows[-1])))
+    return Page(_feed_items(pinned_rows + newest_rows, now), next_cursor)
 
 
 def get_post(user: User, post_id: int, now: datetime | None = None) -> FeedItem:
@@ -154,6 +152,14 @@ def visible_post(user: User, post_id: int) -> Post:
     if post is None:
         raise NotFound("This post does not exist or is out of reach.")
     return post
+
+
+def _sort_key(row) -> tuple:
+    return row.published_at, row.id
+
+
+def _pinned(row, now: datetime) -> bool:
+    return row.pinned_until is not None and row.pinned_until > now
 
 
 def _items_query(user: User, reach: scoping.PostReach):
