@@ -367,7 +367,9 @@ def visible_posts(
                 .where(column.in_(ids), readable)
             )
             sources.append((query, target.published_at, target.post_id))
-    not_blocked = or_(Post.kind.in_(UNBLOCKABLE_POST_KINDS), Post.author_id.not_in(reach.blocked))
+    not_blocked = reach.blocked and or_(
+        Post.kind.in_(UNBLOCKABLE_POST_KINDS), Post.author_id.not_in(reach.blocked)
+    )
     parts = []
     for query, published_at, post_id in sources:
         # Deleted posts are read by nobody.
