@@ -11,12 +11,25 @@ import os
 import psycopg
 from psycopg.rows import dict_row
 
-# The same statements the app's feed sends (services/scoping.py, services/news/feed.py), by hand.
-MEMBERSHIPS = """
-SELECT residence_id, building_id FROM memberships WHERE user_id = %(user)s AND status = 'active'
+# The same statements the app's feed sends (services/accounts.py, services/scoping.py,
+# services/news/feed.py), by hand.
+TOKEN = """
+SELECT t.user_id, u.email, u.display_name, u.locale, u.is_platform_admin
+FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.token_hash = %s AND t.revoked_at IS NULL
 """
-MODERATED = """
-SELECT r.id FROM residences r
+REACH = """
+SELECT 'residence' AS kind, m.residence_id AS id FROM memberships m
+WHERE m.user_id = %(user)s AND m.status = 'active'
+UNION ALL
+SELECT 'building', m.building_id FROM memberships m
+WHERE m.user_id = %(user)s AND m.status = 'active' AND m.building_id IS NOT NULL
+UNION ALL
+SELECT 'blocked', b.blocked_id FROM blocks b WHERE b.blocker_id = %(user)s
+UNION ALL
+SELECT 'blocked', b.blocker_id FROM blocks b WHERE b.blocked_id = %(user)s
+UNION ALL
+SELECT 'moderated', r.id FROM residences r
 WHERE r.id IN (SELECT m.residence_id FROM memberships m WHERE m.user_id = %(user)s
                AND m.status = 'active' AND m.role IN ('solidaire', 'staff'))
    OR r.landlord_id IN (SELECT s.landlord_id FROM landlord_staff s
@@ -24,15 +37,12 @@ WHERE r.id IN (SELECT m.residence_id FROM memberships m WHERE m.user_id = %(user
 """
 COLUMNS = """
 SELECT p.id, p.residence_id, p.kind, p.title, p.body, p.scope, p.urgent, p.visibility,
-       p.published_at, p.pinned_until, p.starts_at, p.ends_at, p.place, p.capacity, p.closes_at,
-       u.id AS author_id, u.display_name,
+       p.published_at, p.pinned_until, p.edited_at, p.starts_at, p.ends_at, p.place, p.capacity,
+       p.closes_at, p.results_after_close, u.id AS author_id, u.display_name,
        coalesce((SELECT m.role FROM memberships m
                  WHERE m.user_id = p.author_id AND m.residence_id = p.residence_id),
                 'staff') AS role,
-       (SELECT count(*) FROM comments c
-        WHERE c.post_id = p.id AND c.visibility = 'visible') AS comments,
-       (SELECT count(*) FROM reactions r WHERE r.post_id = p.id) AS reactions,
-       (SELECT count(*) FROM event_rsvps e WHERE e.post_id = p.id AND e.answer = 'going') AS going,
+       p.comment_count AS comments, p.reaction_count AS reactions, p.going_count AS going,
        (SELECT r.kind FROM reactions r
         WHERE r.post_id = p.id AND r.user_id = %(user)s) AS my_reaction,
        (SELECT e.answer FROM event_rsvps e
@@ -40,38 +50,30 @@ SELECT p.id, p.residence_id, p.kind, p.title, p.body, p.scope, p.urgent, p.visib
        (SELECT v.option_id FROM votes v WHERE v.post_id = p.id AND v.user_id = %(user)s) AS my_vote
 FROM posts p JOIN users u ON u.id = p.author_id
 """
+# The bench's members are members of one residence, moderate nothing and block nobody.
 SOURCES = """
-SELECT id FROM (SELECT p2.id, p2.published_at FROM posts p2
-                WHERE p2.residence_id = ANY(%(moderated)s) AND p2.published_at IS NOT NULL
-                  AND {pin} ORDER BY p2.published_at DESC, p2.id DESC {limit}) AS moderated
-UNION
-SELECT id FROM (SELECT pr.post_id AS id, pr.published_at FROM post_residences pr
-                JOIN posts p2 ON p2.id = pr.post_id
-                WHERE pr.residence_id = ANY(%(residences)s) AND pr.published_at IS NOT NULL
-                  AND (p2.visibility = 'visible' OR p2.author_id = %(user)s) AND {pin}
-                ORDER BY pr.published_at DESC, pr.post_id DESC {limit}) AS residences
-UNION
-SELECT id FROM (SELECT pb.post_id AS id, pb.published_at FROM post_buildings pb
-                JOIN posts p2 ON p2.id = pb.post_id
-                WHERE pb.building_id = ANY(%(buildings)s) AND pb.published_at IS NOT NULL
-                  AND (p2.visibility = 'visible' OR p2.author_id = %(user)s) AND {pin}
-                ORDER BY pb.published_at DESC, pb.post_id DESC {limit}) AS buildings
+SELECT id, published_at FROM (
+    SELECT pr.post_id AS id, pr.published_at FROM post_residences pr
+    JOIN posts p2 ON p2.id = pr.post_id
+    WHERE pr.residence_id = ANY(%(residences)s)
+      AND (p2.visibility = 'visible' OR p2.author_id = %(user)s)
+      AND pr.published_at IS NOT NULL AND p2.deleted_at IS NULL AND {pin}
+    ORDER BY pr.published_at DESC, pr.post_id DESC {limit}) AS residences
 """
 NEWEST = (
     COLUMNS
-    + "WHERE p.id IN ("
+    + "WHERE p.id IN (SELECT id FROM ("
     + SOURCES.format(pin="(p2.pinned_until IS NULL OR p2.pinned_until <= now())", limit="LIMIT 21")
-    + ") ORDER BY p.published_at DESC, p.id DESC LIMIT 21"
+    + ") AS sources) ORDER BY p.published_at DESC, p.id DESC LIMIT 21"
 )
 PINNED = (
     COLUMNS
-    + "WHERE p.id IN ("
+    + "WHERE p.id IN (SELECT id FROM ("
     + SOURCES.format(pin="p2.pinned_until > now()", limit="")
-    + ") ORDER BY p.published_at DESC, p.id DESC"
+    + ") AS sources) ORDER BY p.published_at DESC, p.id DESC"
 )
-TOKEN = "SELECT user_id FROM api_tokens WHERE token_hash = %s AND revoked_at IS NULL"
 PHOTOS = (
-    "SELECT post_id, filename, width, height FROM post_photos "
+    "SELECT post_id, id, filename, width, height FROM post_photos "
     "WHERE post_id = ANY(%s) ORDER BY position"
 )
 OPTIONS = "SELECT post_id, id, label FROM poll_options WHERE post_id = ANY(%s) ORDER BY position"
@@ -96,13 +98,11 @@ def app(environ, start_response):
         start_response("401 Unauthorized", [("Content-Type", "application/problem+json")])
         return [b'{"status": 401}']
     user = token["user_id"]
-    memberships = db.execute(MEMBERSHIPS, {"user": user}).fetchall()
-    params = {
-        "user": user,
-        "residences": [m["residence_id"] for m in memberships],
-        "buildings": [m["building_id"] for m in memberships if m["building_id"] is not None],
-        "moderated": [row["id"] for row in db.execute(MODERATED, {"user": user})],
-    }
+    reach = {"residence": [], "building": [], "blocked": [], "moderated": []}
+    for row in db.execute(REACH, {"user": user}):
+        reach[row["kind"]].append(row["id"])
+    assert not (reach["blocked"] or reach["moderated"] or reach["building"]), "not in the bench"
+    params = {"user": user, "residences": reach["residence"]}
     rows = db.execute(NEWEST, params).fetchall()
     page, more = rows[:20], len(rows) > 20
     page = db.execute(PINNED, params).fetchall() + page
@@ -110,9 +110,15 @@ def app(environ, start_response):
     photos, options = {}, {}
     for row in db.execute(PHOTOS, (ids,)):
         photos.setdefault(row["post_id"], []).append(
-            {"url": "/uploads/" + row["filename"], "width": row["width"], "height": row["height"]}
+            {
+                "id": row["id"],
+                "url": "/uploads/" + row["filename"],
+                "width": row["width"],
+                "height": row["height"],
+            }
         )
-    for row in db.execute(OPTIONS, (ids,)):
+    polls = [row["id"] for row in page if row["kind"] == "poll"]
+    for row in db.execute(OPTIONS, (polls,)) if polls else ():
         options.setdefault(row["post_id"], []).append({"id": row["id"], "label": row["label"]})
     items = [
         {
@@ -126,6 +132,7 @@ def app(environ, start_response):
             "visibility": row["visibility"],
             "published_at": row["published_at"].isoformat(),
             "pinned_until": row["pinned_until"] and row["pinned_until"].isoformat(),
+            "edited_at": row["edited_at"] and row["edited_at"].isoformat(),
             "author": {
                 "id": row["author_id"],
                 "display_name": row["display_name"],

@@ -88,6 +88,12 @@ class Post(Timestamped, db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_after_close: Mapped[bool] = mapped_column(default=False)
     closing_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the feed shows of every post, kept here by services/news/counts.py in the same
+    # transaction as the rows they count, so that a page of the feed counts nothing: comments
+    # visible and not deleted (whoever wrote them), reactions, and members going to an event.
+    comment_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    reaction_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    going_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author = relationship("User")
     residence = relationship("Residence")

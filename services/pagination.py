@@ -49,13 +49,14 @@ def paginate(
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = _encode([rows[-1]._mapping[key.name] for key in keys])
+        next_cursor = encode_cursor([rows[-1]._mapping[key.name] for key in keys])
     width = len(rows[0]) - len(keys) if rows else 0
     items = [tuple(row[:width]) if whole_rows else row[0] for row in rows]
     return Page(items, next_cursor)
 
 
-def _encode(key: list) -> str:
+def encode_cursor(key: list) -> str:
+    """The cursor that starts the next page after a row of sort key `key`."""
     text = json.dumps(
         [value.isoformat() if isinstance(value, datetime) else value for value in key]
     )

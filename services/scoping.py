@@ -11,7 +11,21 @@ Members who block one another (either way) no longer see each other's content, e
 landlord's announcements and alerts, which reach everyone (see `blocked_either_way`).
 """
 
-from sqlalchemy import Select, and_, exists, false, or_, select, true, tuple_, union
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Select,
+    and_,
+    exists,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from models import (
@@ -272,45 +286,79 @@ def get_participated(model, user: User, row_id: int, not_found: str, *participan
     return row
 
 
-def visible_posts(user: User, *, before=None, limit: int | None = None, condition=None):
+@dataclass(frozen=True)
+class PostReach:
+    """Where a user's news comes from, looked up once for a list (one query): the residences
+    and buildings of their active memberships, the residences they moderate, and the members
+    blocked either way (see `blocked_either_way`)."""
+
+    residences: list[int]
+    buildings: list[int]
+    moderated: list[int]
+    blocked: list[int]
+
+
+def post_reach(user: User) -> PostReach:
+    mine = (Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
+    parts = [
+        select(literal("residence"), Membership.residence_id).where(*mine),
+        select(literal("building"), Membership.building_id).where(
+            *mine, Membership.building_id.is_not(None)
+        ),
+        select(literal("blocked"), Block.blocked_id).where(Block.blocker_id == user.id),
+        select(literal("blocked"), Block.blocker_id).where(Block.blocked_id == user.id),
+    ]
+    if not user.is_platform_admin:  # who reads everything needs no list of it
+        moderated = select(literal("moderated"), Residence.id)
+        parts.append(moderated.where(moderated_residences_clause(user)))
+    found = {"residence": [], "building": [], "moderated": [], "blocked": []}
+    for kind, row_id in db.session.execute(union_all(*parts)):
+        found[kind].append(row_id)
+    return PostReach(
+        found["residence"], found["building"], found["moderated"], sorted(set(found["blocked"]))
+    )
+
+
+def visible_posts(
+    user: User,
+    *,
+    reach: PostReach | None = None,
+    before=None,
+    limit: int | None = None,
+    condition=None,
+):
     """Ids and publication times of the published posts the user may read.
 
     A post reaches the residences or buildings it targets (fixed at publication); moderators
     read every post written in or reaching their residences; hidden posts are read by their
     author only (moderators read them in their queue); posts by a member blocked either way are
-    read by neither, save announcements and alerts. The user's residences and buildings are
-    looked up first (one small query), so that each source is read newest first in index order:
-    with `before` (a (published_at, id) bound) and `limit`, no source reads more than a page.
+    read by neither, save announcements and alerts. The user's `reach` is looked up first
+    (one small query, or given by the caller who needs it too), so that each source is read
+    newest first in index order: with `before` (a (published_at, id) bound) and `limit`, no
+    source reads more than a page.
     """
-    memberships = db.session.execute(
-        select(Membership.residence_id, Membership.building_id).where(
-            Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
-        )
-    ).all()
-    residences = [residence_id for residence_id, _ in memberships]
-    buildings = [building_id for _, building_id in memberships if building_id is not None]
-    moderated = list(
-        db.session.scalars(select(Residence.id).where(moderated_residences_clause(user)))
-    )
+    reach = reach or post_reach(user)
     readable = or_(Post.visibility == Visibility.VISIBLE, Post.author_id == user.id)
     sources = []
     if user.is_platform_admin:
         query = select(Post.id, Post.published_at).where(readable)
         sources.append((query, Post.published_at, Post.id))
-    elif moderated:
-        query = select(Post.id, Post.published_at).where(Post.residence_id.in_(moderated), readable)
+    elif reach.moderated:
+        query = select(Post.id, Post.published_at).where(
+            Post.residence_id.in_(reach.moderated), readable
+        )
         sources.append((query, Post.published_at, Post.id))
         # And every post that reaches one of their residences (a neighbour's `nearby` post,
         # perhaps from another landlord's residence): they answer for what their members read.
         query = (
             select(PostResidence.post_id.label("id"), PostResidence.published_at)
             .join(Post, Post.id == PostResidence.post_id)
-            .where(PostResidence.residence_id.in_(moderated), readable)
+            .where(PostResidence.residence_id.in_(reach.moderated), readable)
         )
         sources.append((query, PostResidence.published_at, PostResidence.post_id))
     for target, column, ids in (
-        (PostResidence, PostResidence.residence_id, residences),
-        (PostBuilding, PostBuilding.building_id, buildings),
+        (PostResidence, PostResidence.residence_id, reach.residences),
+        (PostBuilding, PostBuilding.building_id, reach.buildings),
     ):
         if ids and not user.is_platform_admin:
             query = (
@@ -319,13 +367,15 @@ def visible_posts(user: User, *, before=None, limit: int | None = None, conditio
                 .where(column.in_(ids), readable)
             )
             sources.append((query, target.published_at, target.post_id))
-    not_blocked = or_(
-        Post.kind.in_(UNBLOCKABLE_POST_KINDS), Post.author_id.not_in(blocked_either_way(user))
+    not_blocked = reach.blocked and or_(
+        Post.kind.in_(UNBLOCKABLE_POST_KINDS), Post.author_id.not_in(reach.blocked)
     )
     parts = []
     for query, published_at, post_id in sources:
         # Deleted posts are read by nobody.
-        query = query.where(published_at.is_not(None), Post.deleted_at.is_(None), not_blocked)
+        query = query.where(published_at.is_not(None), Post.deleted_at.is_(None))
+        if reach.blocked:
+            query = query.where(not_blocked)
         if condition is not None:
             query = query.where(condition)
         if before is not None:

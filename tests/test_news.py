@@ -369,6 +369,39 @@ def test_feed_queries_do_not_grow_with_the_page(client, world):
     assert statements_for(5) == statements_for(50)
 
 
+def test_the_first_page_of_the_feed_is_five_statements(client, world):
+    """The token with its member, where their news comes from, the page (pinned posts and
+    counts included), its photos, its polls' options: nothing per post, nothing per count."""
+    publish(client, world, kind="announcement", pinned_until="2099-01-01T00:00:00Z", role="staff")
+    for post_id in feed_ids(client, world, "resident"):
+        client.put(
+            f"/api/v1/posts/{post_id}/reaction",
+            json={"kind": "like"},
+            headers=world.headers("solidaire"),
+        )
+        client.post(
+            f"/api/v1/posts/{post_id}/comments",
+            json={"body": "Merci"},
+            headers=world.headers("solidaire"),
+        )
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        items = client.get("/api/v1/feed", headers=world.headers("resident")).json["items"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert items[0]["kind"] == "announcement" and items[0]["pinned_until"]
+    assert {item["kind"] for item in items} >= {"poll", "event"}
+    assert all(item["comments"] == 1 for item in items if item["kind"] != "announcement")
+    # The tests' savepoints (tests/conftest.py) are no statements of the app's.
+    sent = [text.split()[0:2] for text in statements if "SAVEPOINT" not in text]
+    assert len(sent) == 5, sent
+
+
 def test_scheduled_announcements_and_urgent_alerts(client, world):
     later = datetime.now(PARIS) + timedelta(hours=2)
     scheduled = publish(

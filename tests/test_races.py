@@ -14,6 +14,7 @@ from models import (
     AuditEntry,
     Booking,
     BookingStatus,
+    Comment,
     Device,
     Loan,
     LoanStatus,
@@ -330,3 +331,57 @@ def test_two_moderators_deciding_at_once_make_one_decision(app, client):
     assert db.session.scalar(deletions) == 1
     told = select(func.count(Notification.id)).where(Notification.kind == "moderation_delete")
     assert db.session.scalar(told) == 1
+
+
+def test_twenty_neighbours_answering_one_post_at_once_are_all_counted(app, client):
+    """Comments, reactions and answers to an event, all at once: the counts the post keeps
+    (services/news/counts.py) move in the database (n = n + 1), so none is lost."""
+    world = build_world()
+    event = world.event.id
+    neighbours = members_of(world, NEIGHBOURS, "n")
+    url = f"/api/v1/posts/{event}"
+
+    def answer(number, headers):
+        def call():
+            statuses = [
+                client.post(f"{url}/comments", json={"body": "Merci"}, headers=headers).status_code,
+                client.put(f"{url}/reaction", json={"kind": "like"}, headers=headers).status_code,
+                client.put(f"{url}/rsvp", json={"answer": "going"}, headers=headers).status_code,
+            ]
+            if number % 2:  # half of them change their mind at once too
+                statuses.append(client.delete(f"{url}/reaction", headers=headers).status_code)
+                statuses.append(
+                    client.put(f"{url}/rsvp", json={"answer": "no"}, headers=headers).status_code
+                )
+            return statuses
+
+        return call
+
+    answers = run_together([answer(n, headers) for n, headers in enumerate(neighbours)])
+    assert all(status in (201, 204) for statuses in answers for status in statuses), answers
+    first = client.get(url, headers=neighbours[0]).json
+    assert (first["comments"], first["reactions"], first["going"]) == (
+        NEIGHBOURS,
+        NEIGHBOURS // 2,
+        NEIGHBOURS // 2,
+    )
+
+    # And the same comment deleted by its author while a moderator hides it counts once.
+    comments = client.get(f"{url}/comments?limit=100", headers=neighbours[0]).json["items"]
+    mine = comments[0]["id"]
+    hide = {"action": "hide", "target_kind": "comment", "target_id": mine, "reason": "!"}
+    moderation = f"/api/v1/residences/{world.home.id}/moderation-actions"
+    run_together(
+        [
+            lambda: client.delete(f"/api/v1/comments/{mine}", headers=neighbours[0]),
+            lambda: client.post(moderation, json=hide, headers=world.headers("staff")),
+        ]
+    )
+    db.session.expire_all()
+    post = db.session.get(Post, event)
+    live = select(func.count(Comment.id)).where(
+        Comment.post_id == event,
+        Comment.visibility == Visibility.VISIBLE,
+        Comment.deleted_at.is_(None),
+    )
+    assert post.comment_count == db.session.scalar(live) == NEIGHBOURS - 1

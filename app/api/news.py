@@ -56,7 +56,7 @@ def publish_post(data):
     """
     user = signed_in_user()
     post = publishing.publish_post(user, **data)
-    return feed.get_post(user, post.id) if post.published_at else _scheduled(post)
+    return feed.get_post(user, post.id) if post.published_at else feed.scheduled_item(post)
 
 
 @blp.route("/posts/<int:post_id>", methods=["GET"])
@@ -242,7 +242,3 @@ def get_post_reach(post_id):
     """
     targeted, opened = interactions.reach(signed_in_user(), post_id)
     return {"targeted": targeted, "opened": opened}
-
-
-def _scheduled(post):
-    return feed.FeedItem(post, "staff", 0, 0, 0, None, None, None)

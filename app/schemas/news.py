@@ -77,34 +77,33 @@ class AuthorWithRoleSchema(ResponseSchema):
 
 
 class FeedItemSchema(ResponseSchema):
-    id = fields.Integer(attribute="post.id")
-    residence_id = fields.Integer(attribute="post.residence_id")
-    kind = enum_of(PostKind, attribute="post.kind")
-    title = fields.String(attribute="post.title", allow_none=True)
-    body = fields.String(attribute="post.body")
-    scope = enum_of(PostScope, attribute="post.scope")
-    urgent = fields.Boolean(attribute="post.urgent")
-    visibility = enum_of(Visibility, attribute="post.visibility")
+    id = fields.Integer()
+    residence_id = fields.Integer()
+    kind = enum_of(PostKind)
+    title = fields.String(allow_none=True)
+    body = fields.String()
+    scope = enum_of(PostScope)
+    urgent = fields.Boolean()
+    visibility = enum_of(Visibility)
     published_at = fields.DateTime(
-        attribute="post.published_at",
         allow_none=True,
         metadata={"description": "Null while a staff announcement waits for its time"},
     )
-    pinned_until = fields.DateTime(attribute="post.pinned_until", allow_none=True)
-    edited_at = edited_at_field(attribute="post.edited_at")
+    pinned_until = fields.DateTime(allow_none=True)
+    edited_at = edited_at_field()
     author = fields.Nested(AuthorWithRoleSchema)
-    photos = fields.List(fields.Nested(PhotoSchema), attribute="post.photos")
+    photos = fields.List(fields.Nested(PhotoSchema))
     comments = fields.Integer()
     reactions = fields.Integer()
     my_reaction = fields.String(allow_none=True, metadata={"enum": [*REACTIONS, None]})
-    starts_at = fields.DateTime(attribute="post.starts_at", allow_none=True)
-    ends_at = fields.DateTime(attribute="post.ends_at", allow_none=True)
-    place = fields.String(attribute="post.place", allow_none=True)
-    capacity = fields.Integer(attribute="post.capacity", allow_none=True)
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+    place = fields.String(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
     going = fields.Integer()
     my_rsvp = fields.String(allow_none=True, metadata={"enum": [*(r.value for r in Rsvp), None]})
-    options = fields.List(fields.Nested(OptionSchema), attribute="post.options")
-    closes_at = fields.DateTime(attribute="post.closes_at", allow_none=True)
+    options = fields.List(fields.Nested(OptionSchema))
+    closes_at = fields.DateTime(allow_none=True)
     my_vote = fields.Integer(allow_none=True)
     results = fields.Dict(
         keys=fields.String(),

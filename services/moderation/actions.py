@@ -122,7 +122,7 @@ def take_action(
         _remove_member(member, residence)
     elif action == ModerationActionKind.DISMISS and (case.auto_hidden_at or case.held):
         # Reports found groundless: content hidden pending review comes back.
-        target.row.visibility = Visibility.VISIBLE
+        target.set_visibility(Visibility.VISIBLE)
     if message:
         details["message"] = message.strip()
 
@@ -167,7 +167,7 @@ def _set_visibility(target: Target, visibility: Visibility) -> None:
         raise Conflict("This is hidden already.")
     if target.row.visibility == visibility:
         raise Conflict("This is not hidden.")
-    target.row.visibility = visibility
+    target.set_visibility(visibility)
 
 
 def _delete(target: Target) -> None:

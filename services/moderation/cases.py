@@ -106,7 +106,7 @@ def _hide_at_threshold(case: ModerationCase, target: Target) -> None:
     reporters = db.session.scalar(select(func.count(Report.id)).where(Report.case_id == case.id))
     if reporters < threshold:
         return
-    target.row.visibility = Visibility.HIDDEN
+    target.set_visibility(Visibility.HIDDEN)
     case.auto_hidden_at = utcnow()
     audit.record(
         AuditAction.AUTO_HIDE,
@@ -135,7 +135,7 @@ def hold_if_filtered(
     if not words:
         return False
     target = Target(target_kind, row, residence.id, author.id)
-    row.visibility = Visibility.HIDDEN
+    target.set_visibility(Visibility.HIDDEN)
     case = _open_case(target, held=True)
     case.held = True
     audit.record(

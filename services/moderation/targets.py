@@ -25,6 +25,7 @@ from models import (
 )
 from services import scoping
 from services.errors import NotFound
+from services.news import counts
 
 NOT_FOUND = "This does not exist or is out of reach."
 
@@ -47,6 +48,14 @@ class Target:
     @property
     def deleted(self) -> bool:
         return self.is_content and self.row.deleted_at is not None
+
+    def set_visibility(self, visibility: Visibility) -> None:
+        """Hide the content or show it again: the one way moderation does it, so that a
+        comment's post keeps its count right."""
+        if self.kind == TargetKind.COMMENT:
+            counts.set_comment_visibility(self.row, visibility)
+        else:
+            self.row.visibility = visibility
 
 
 def _thread_residence(message: Message) -> tuple[int, tuple[int, int]]:

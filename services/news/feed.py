@@ -1,20 +1,24 @@
 """The news feed: what a member may read, pinned announcements first, then newest first, with
-counts and the member's own answers, in a fixed number of queries whatever the page size."""
+counts and the member's own answers, in a fixed number of queries whatever the page size.
+
+Read-only: posts are read as plain rows (no ORM objects to build, track and expire), and the
+counts come from the posts themselves (services/news/counts.py).
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import func, or_, select, union
 
 from models import (
     Comment,
     EventRsvp,
     Membership,
+    PollOption,
     Post,
     PostKind,
+    PostPhoto,
     Reaction,
-    Rsvp,
     User,
     Visibility,
     Vote,
@@ -23,70 +27,122 @@ from models import (
 from models.base import utcnow
 from services import scoping
 from services.errors import NotFound
-from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, paginate
+from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 
 
 @dataclass
 class FeedItem:
     """A post as a member sees it: counts, their own answers, and poll results if shown."""
 
-    post: Post
-    author_role: str
+    id: int
+    residence_id: int
+    kind: PostKind
+    title: str | None
+    body: str
+    scope: str
+    urgent: bool
+    visibility: Visibility
+    published_at: datetime | None
+    pinned_until: datetime | None
+    edited_at: datetime | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place: str | None
+    capacity: int | None
+    closes_at: datetime | None
+    results_after_close: bool
+    author: dict
     comments: int
     reactions: int
     going: int
     my_reaction: str | None
     my_rsvp: str | None
     my_vote: int | None
-    results: dict[int, int] | None = field(default=None)
+    photos: list = field(default_factory=list)
+    options: list = field(default_factory=list)
+    results: dict[int, int] | None = None
 
-    @property
-    def author(self) -> dict:
-        return {
-            "id": self.post.author.id,
-            "display_name": self.post.author.display_name,
-            "role": self.author_role,
-        }
+
+SORT_KEYS = [Post.published_at, Post.id]
+# The post's own columns a feed item shows, in FeedItem's order.
+POST_COLUMNS = (
+    Post.id,
+    Post.residence_id,
+    Post.kind,
+    Post.title,
+    Post.body,
+    Post.scope,
+    Post.urgent,
+    Post.visibility,
+    Post.published_at,
+    Post.pinned_until,
+    Post.edited_at,
+    Post.starts_at,
+    Post.ends_at,
+    Post.place,
+    Post.capacity,
+    Post.closes_at,
+    Post.results_after_close,
+)
 
 
 def feed(user: User, cursor: str | None, limit: int | None, now: datetime | None = None) -> Page:
     """Everything in reach: pinned announcements first (until their pin ends), then newest.
-    A fixed number of queries whatever the page size."""
+
+    One statement reads the page whatever its size: the newest posts of each source (a page
+    and one more, the rest is for later pages), and on the first page the pinned ones, which
+    are put first here; the newest are ordered and cut here too, by (published_at, id) as the
+    cursor says."""
     now = now or utcnow()
     limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
-    sort_keys = [Post.published_at, Post.id]
-    before = decode_cursor(cursor, sort_keys) if cursor else None
+    before = decode_cursor(cursor, SORT_KEYS) if cursor else None
+    reach = scoping.post_reach(user)
     not_pinned = or_(Post.pinned_until.is_(None), Post.pinned_until <= now)
-    newest = scoping.visible_posts(user, before=before, limit=limit + 1, condition=not_pinned)
-    page = paginate(
-        _items_query(user).where(Post.id.in_(select(newest.c.id))),
-        sort_keys,
-        cursor,
-        limit,
-        descending=True,
-        whole_rows=True,
+    newest = scoping.visible_posts(
+        user, reach=reach, before=before, limit=limit + 1, condition=not_pinned
     )
+    shown = select(newest.c.id)
     if cursor is None:
-        # Pinned announcements head the first page, while their pin lasts.
-        pinned = scoping.visible_posts(user, condition=Post.pinned_until > now)
-        rows = db.session.execute(
-            _items_query(user)
-            .where(Post.id.in_(select(pinned.c.id)))
-            .order_by(Post.published_at.desc(), Post.id.desc())
-        )
-        page.items = [tuple(row) for row in rows] + page.items
-    page.items = _feed_items(user, page.items, now)
-    return page
+        pinned = scoping.visible_posts(user, reach=reach, condition=Post.pinned_until > now)
+        shown = union(shown, select(pinned.c.id))
+    rows = db.session.execute(_items_query(user, reach).where(Post.id.in_(shown))).all()
+    rows.sort(key=_sort_key, reverse=True)
+    pinned_rows = [row for row in rows if _pinned(row, now)]
+    newest_rows = [row for row in rows if not _pinned(row, now)]
+    next_cursor = None
+    if len(newest_rows) > limit:
+        newest_rows = newest_rows[:limit]
+        next_cursor = encode_cursor(list(_sort_key(newest_rows[-1])))
+    return Page(_feed_items(pinned_rows + newest_rows, now), next_cursor)
 
 
 def get_post(user: User, post_id: int, now: datetime | None = None) -> FeedItem:
     now = now or utcnow()
+    reach = scoping.post_reach(user)
     row = db.session.execute(
-        _items_query(user).where(Post.id == post_id, scoping.visible_posts_clause(user, Post))
+        _items_query(user, reach).where(
+            Post.id == post_id, Post.id.in_(select(scoping.visible_posts(user, reach=reach).c.id))
+        )
     ).first()
     if row is None:
         raise NotFound("This post does not exist or is out of reach.")
-    return _feed_items(user, [tuple(row)], now)[0]
+    return _feed_items([tuple(row)], now)[0]
+
+
+def scheduled_item(post: Post) -> FeedItem:
+    """A staff announcement that waits for its time, as its author sees it: nothing yet."""
+    return FeedItem(
+        *(getattr(post, column.key) for column in POST_COLUMNS),
+        author={"id": post.author.id, "display_name": post.author.display_name, "role": "staff"},
+        comments=0,
+        reactions=0,
+        going=0,
+        my_reaction=None,
+        my_rsvp=None,
+        my_vote=None,
+        photos=list(post.photos),
+        options=list(post.options),
+    )
 
 
 def visible_post(user: User, post_id: int) -> Post:
@@ -98,15 +154,15 @@ def visible_post(user: User, post_id: int) -> Post:
     return post
 
 
-def _items_query(user: User):
-    def counted(model, *conditions):
-        return (
-            select(func.count())
-            .where(model.post_id == Post.id, *conditions)
-            .correlate(Post)
-            .scalar_subquery()
-        )
+def _sort_key(row) -> tuple:
+    return row.published_at, row.id
 
+
+def _pinned(row, now: datetime) -> bool:
+    return row.pinned_until is not None and row.pinned_until > now
+
+
+def _items_query(user: User, reach: scoping.PostReach):
     def mine(column, model):
         return (
             select(column)
@@ -121,39 +177,68 @@ def _items_query(user: User):
         .correlate(Post)
         .scalar_subquery()
     )
-    author = User
-    return (
-        select(
-            Post,
-            func.coalesce(role, "staff"),
-            counted(
-                Comment,
+    comments = Post.comment_count
+    if reach.blocked:
+        # As the thread shows them: without those of a member blocked either way.
+        comments = comments - (
+            select(func.count())
+            .where(
+                Comment.post_id == Post.id,
                 Comment.visibility == Visibility.VISIBLE,
                 Comment.deleted_at.is_(None),
-                # As the thread shows them: without those of a member blocked either way.
-                Comment.author_id.not_in(scoping.blocked_either_way(user)),
-            ),
-            counted(Reaction),
-            counted(EventRsvp, EventRsvp.answer == Rsvp.GOING),
-            mine(Reaction.kind, Reaction),
-            mine(EventRsvp.answer, EventRsvp),
-            mine(Vote.option_id, Vote),
+                Comment.author_id.in_(reach.blocked),
+            )
+            .correlate(Post)
+            .scalar_subquery()
         )
-        .join(author, author.id == Post.author_id)
-        .options(contains_eager(Post.author), selectinload(Post.photos), selectinload(Post.options))
-    )
+    return select(
+        *POST_COLUMNS,
+        User.id,
+        User.display_name,
+        func.coalesce(role, "staff"),
+        comments,
+        Post.reaction_count,
+        Post.going_count,
+        mine(Reaction.kind, Reaction),
+        mine(EventRsvp.answer, EventRsvp),
+        mine(Vote.option_id, Vote),
+    ).join(User, User.id == Post.author_id)
 
 
-def _feed_items(user: User, rows, now: datetime) -> list[FeedItem]:
-    items = [FeedItem(*row) for row in rows]
+def _feed_items(rows, now: datetime) -> list[FeedItem]:
+    width = len(POST_COLUMNS)
+    items = []
+    for row in rows:
+        author_id, display_name, role, *answers = row[width:]
+        items.append(
+            FeedItem(
+                *row[:width],
+                {
+                    "id": author_id,
+                    "display_name": display_name,
+                    "role": getattr(role, "value", role),
+                },
+                *answers,
+            )
+        )
+    by_id = {item.id: item for item in items}
+    if by_id:
+        photos = select(
+            PostPhoto.post_id, PostPhoto.id, PostPhoto.filename, PostPhoto.width, PostPhoto.height
+        ).where(PostPhoto.post_id.in_(by_id))
+        for photo in db.session.execute(photos.order_by(PostPhoto.position)):
+            by_id[photo.post_id].photos.append(photo)
+    polls = [item.id for item in items if item.kind == PostKind.POLL]
+    if polls:
+        options = select(PollOption.post_id, PollOption.id, PollOption.label)
+        options = options.where(PollOption.post_id.in_(polls)).order_by(PollOption.position)
+        for option in db.session.execute(options):
+            by_id[option.post_id].options.append(option)
     shown = [
-        item.post.id
+        item.id
         for item in items
-        if item.post.kind == PostKind.POLL
-        and (
-            item.post.closes_at <= now
-            or (item.my_vote is not None and not item.post.results_after_close)
-        )
+        if item.kind == PostKind.POLL
+        and (item.closes_at <= now or (item.my_vote is not None and not item.results_after_close))
     ]
     counts: dict[int, dict[int, int]] = {}
     if shown:
@@ -164,11 +249,9 @@ def _feed_items(user: User, rows, now: datetime) -> list[FeedItem]:
         ):
             counts.setdefault(post_id, {})[option_id] = votes
     for item in items:
-        if item.post.id in shown:
+        if item.id in shown:
             item.results = {
-                option.id: counts.get(item.post.id, {}).get(option.id, 0)
-                for option in item.post.options
+                option.id: counts.get(item.id, {}).get(option.id, 0) for option in item.options
             }
-        item.my_rsvp = item.my_rsvp.value if isinstance(item.my_rsvp, Rsvp) else item.my_rsvp
-        item.author_role = getattr(item.author_role, "value", item.author_role)
+        item.my_rsvp = getattr(item.my_rsvp, "value", item.my_rsvp)
     return items

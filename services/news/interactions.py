@@ -19,7 +19,6 @@ from models import (
     Post,
     PostKind,
     PostRead,
-    Reaction,
     Rsvp,
     TargetKind,
     User,
@@ -32,6 +31,7 @@ from notifications import outbox
 from services import blocks, scoping
 from services.errors import Conflict, Forbidden, NotFound, field_error
 from services.moderation import cases
+from services.news import counts
 from services.news.feed import visible_post
 from services.pagination import Page, paginate
 
@@ -56,7 +56,7 @@ def add_comment(user: User, post_id: int, body: str) -> Comment:
     post = _answerable_post(user, post_id)
     comment = Comment(post_id=post.id, author=user, body=body.strip())
     db.session.add(comment)
-    db.session.flush()
+    counts.add_comment(comment)
     held = cases.hold_if_filtered(TargetKind.COMMENT, comment, post.residence, user, comment.body)
     if post.author_id != user.id and not held:
         outbox.enqueue(
@@ -95,9 +95,8 @@ def delete_own_comment(user: User, comment_id: int) -> None:
 def delete_comment(comment: Comment, now: datetime | None = None) -> None:
     """Delete a comment, whoever asks (its author, or a moderator: the caller checks). It stays
     in the post's comments as a tombstone, and counts no more. 404 if already deleted."""
-    if comment.deleted_at is not None:
+    if not counts.delete_comment(comment, now or utcnow()):
         raise NotFound("This comment does not exist or is out of reach.")
-    comment.deleted_at = now or utcnow()
     db.session.flush()
 
 
@@ -124,15 +123,7 @@ def _own_comment(user: User, comment_id: int) -> Comment:
 def react(user: User, post_id: int, kind: str | None) -> None:
     """Set, change (or with None, remove) the user's one reaction to a post."""
     post = visible_post(user, post_id) if kind is None else _answerable_post(user, post_id)
-    reaction = db.session.get(Reaction, (post.id, user.id))
-    if kind is None:
-        if reaction is not None:
-            db.session.delete(reaction)
-    elif reaction is None:
-        db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
-    else:
-        reaction.kind = kind
-    db.session.flush()
+    counts.set_reaction(post.id, user.id, kind)
 
 
 def answer_event(user: User, post_id: int, answer: str) -> None:
@@ -140,23 +131,16 @@ def answer_event(user: User, post_id: int, answer: str) -> None:
     if post.kind != PostKind.EVENT:
         raise Conflict("Only events take an answer.")
     # One answer at a time per event, so that its last place goes to one member.
-    db.session.scalar(select(Post.id).where(Post.id == post.id).with_for_update())
+    going = db.session.scalar(select(Post.going_count).where(Post.id == post.id).with_for_update())
     rsvp = db.session.get(EventRsvp, (post.id, user.id))
-    if answer == Rsvp.GOING and (rsvp is None or rsvp.answer != Rsvp.GOING) and post.capacity:
-        going = db.session.scalar(
-            select(func.count()).where(EventRsvp.post_id == post.id, EventRsvp.answer == Rsvp.GOING)
+    joins = answer == Rsvp.GOING and (rsvp is None or rsvp.answer != Rsvp.GOING)
+    if joins and post.capacity and going >= post.capacity:
+        raise Conflict(
+            "This event is full (%(capacity)s places).",
+            capacity=post.capacity,
+            extra={"going": going},
         )
-        if going >= post.capacity:
-            raise Conflict(
-                "This event is full (%(capacity)s places).",
-                capacity=post.capacity,
-                extra={"going": going},
-            )
-    if rsvp is None:
-        db.session.add(EventRsvp(post_id=post.id, user_id=user.id, answer=Rsvp(answer)))
-    else:
-        rsvp.answer = Rsvp(answer)
-    db.session.flush()
+    counts.set_answer(rsvp, post.id, user.id, Rsvp(answer))
 
 
 def vote(user: User, post_id: int, option_id: int, now: datetime | None = None) -> None:
