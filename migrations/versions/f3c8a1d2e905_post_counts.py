@@ -1,7 +1,7 @@
 """counts on posts: visible comments, reactions, members going
 
 Revision ID: f3c8a1d2e905
-Revises: dc26462ca4c3
+Revises: 821db7401e0a
 Create Date: 2026-11-26 14:40:00.000000
 
 """
