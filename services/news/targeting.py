@@ -7,7 +7,7 @@ reach only the residences their landlord manages, whatever the radius or the are
 may cross landlords: the moderators of every residence reached then see the post (scoping).
 """
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from models import (
     Building,
@@ -22,7 +22,7 @@ from models import (
     User,
     db,
 )
-from models.spatial import dwithin_m
+from models.spatial import dwithin_m, intersects
 from services import scoping
 from services.errors import field_error
 from services.geojson import parse_area, to_column
@@ -117,7 +117,7 @@ def _area_targets(user: User, post: Post, area: dict | None, all_residences: boo
         return mine
     polygon = parse_area("area", area)
     # Only the landlord's own residences: a polygon reaching into another's targets none of them.
-    return mine.where(func.ST_Intersects(Residence.footprint, to_column(polygon)))
+    return mine.where(intersects(Residence.footprint, to_column(polygon)))
 
 
 def _lives_in(user: User, building_ids: set[int]) -> bool:
