@@ -18,7 +18,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 postgresql-15-postgis-3 postgresq
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format messages system-run system-test bench-feed bench-push bench-reports openapi-snapshot
+.PHONY: run test lint format messages system-run system-test bench-feed bench-push bench-reports bench-geo openapi-snapshot
 
 # The development settings (published SECRET_KEY, cheap hashing) are for this machine only:
 # the server listens on 127.0.0.1. wsgi.py refuses to start without PALIER_CONFIG.
@@ -47,6 +47,11 @@ bench-push: system-test $(VENV)/.dev $(CATALOGS)
 # One month's reports for a landlord of 50 residences at 100,000 and 1,000,000 activity rows.
 bench-reports: system-test $(VENV)/.dev $(CATALOGS)
 	scripts/test-postgres.sh $(BIN)/python -m bench.reports
+
+# Nearby residences, listings near me (French full-text search) and an area's residences, on a
+# map of 1,000 then 100,000 residences.
+bench-geo: system-test $(VENV)/.dev $(CATALOGS)
+	scripts/test-postgres.sh $(BIN)/python -m bench.geo
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,11 +1,11 @@
-"""Distances in metres that compile to PostGIS or SpatiaLite, so that no other SQL is spatial.
+"""Spatial SQL that compiles to PostGIS or SpatiaLite: no other module writes any.
 
-PostGIS measures on the geography type (and can use an index on `location::geography`);
-SpatiaLite has no ST_DWithin and measures on the ellipsoid when given a last argument of 1.
+PostGIS measures metres on the geography type, through the GiST index on `location::geography`
+(migrations); SpatiaLite has no ST_DWithin and measures on the ellipsoid when given a last
+argument of 1.
 """
 
-from geoalchemy2 import Geography
-from sqlalchemy import Boolean, Float, cast, func
+from sqlalchemy import Boolean, Float, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -26,16 +26,21 @@ class distance_m(FunctionElement):  # noqa: N801 - reads as a SQL function
     name = "distance_m"
 
 
+def intersects(a, b):
+    """True when two SRID 4326 geometries share a point (PostGIS reads the column's GiST index)."""
+    return func.ST_Intersects(a, b)
+
+
 @compiles(dwithin_m, "postgresql")
 def _dwithin_postgis(element, compiler, **kw):
-    a, b, metres = element.clauses
-    return compiler.process(_geography_call("ST_DWithin", a, b, metres), **kw)
+    a, b, metres = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"ST_DWithin({_geography(a)}, {_geography(b)}, {metres})"
 
 
 @compiles(distance_m, "postgresql")
 def _distance_postgis(element, compiler, **kw):
-    a, b = element.clauses
-    return compiler.process(_geography_call("ST_Distance", a, b), **kw)
+    a, b = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"ST_Distance({_geography(a)}, {_geography(b)})"
 
 
 @compiles(dwithin_m, "sqlite")
@@ -50,5 +55,9 @@ def _distance_spatialite(element, compiler, **kw):
     return f"ST_Distance({a}, {b}, 1)"
 
 
-def _geography_call(name, a, b, *rest):
-    return getattr(func, name)(cast(a, Geography), cast(b, Geography), *rest)
+def _geography(sql: str) -> str:
+    # A plain cast, without type modifier: the planner uses an expression index only for the
+    # very expression it was built on, and GeoAlchemy2's Geography type casts to
+    # geography(GEOMETRY,4326), which the index on `location::geography` does not match (every
+    # ST_DWithin then read the whole table).
+    return f"CAST({sql} AS geography)"

@@ -190,9 +190,17 @@ def moderated_residences_clause(user: User):
     """A WHERE clause on Residence: where this user moderates (solidaire or staff)."""
     if user.is_platform_admin:
         return true()
-    return or_(
-        Residence.id.in_(_active_memberships(user, roles=MODERATOR_ROLES)),
-        Residence.landlord_id.in_(_staffed_landlords(user)),
+    return Residence.id.in_(union(*_moderated_residence_ids(user, _staffed_landlords(user))))
+
+
+def _moderated_residence_ids(user: User, landlord_ids):
+    """The ids of the residences where a user (not a platform admin) moderates, given the ids
+    of the landlords they work for (a SELECT or a list), as SELECTs to put in a UNION: two
+    index-backed lookups, where an OR of the two reads every residence. (Parts rather than a
+    UNION, which SQLite does not nest in another.)"""
+    return (
+        _active_memberships(user, roles=MODERATOR_ROLES),
+        select(Residence.id).where(Residence.landlord_id.in_(landlord_ids)),
     )
 
 
@@ -225,13 +233,27 @@ def visible_content_clause(user: User, content, author_column):
         .join(mine, dwithin_m(mine.location, around.location, NEARBY_RADIUS_M))
         .where(mine.id.in_(member_of))
     )
-    moderated = select(Residence.id).where(moderated_residences_clause(user))
+    # The landlords first, as values: the planner then counts the residences they hold (none
+    # for most members), where a subquery would make it assume a whole landlord's and read
+    # every row of the table.
+    moderated_ids = _moderated_residence_ids(user, staffed_landlord_ids(user))
+    moderated = union(*moderated_ids)
     in_reach = or_(
         and_(content.scope == Scope.RESIDENCE, content.residence_id.in_(member_of)),
         and_(content.scope == Scope.BUILDING, content.building_id.in_(my_buildings)),
         and_(content.scope == Scope.NEARBY, content.residence_id.in_(near_mine)),
     )
-    return and_(live, readable, not_blocked, or_(content.residence_id.in_(moderated), in_reach))
+    # Every row in reach lies in a residence moderated or near one of mine (mine included, at
+    # distance 0, and with them my buildings): said first, this short list of residences lets
+    # the database read the rows through their residence_id index, not test every row.
+    reachable = content.residence_id.in_(union(*moderated_ids, near_mine))
+    return and_(
+        live,
+        readable,
+        not_blocked,
+        reachable,
+        or_(content.residence_id.in_(moderated), in_reach),
+    )
 
 
 def can_moderate(user: User, residence_id: int) -> bool:

@@ -24,7 +24,7 @@ from models import (
     User,
     db,
 )
-from models.spatial import dwithin_m
+from models.spatial import dwithin_m, intersects
 from services import scoping
 from services.errors import field_error
 from services.geojson import parse_area, to_column
@@ -144,7 +144,7 @@ def _area_targets(
     if area is not None:
         polygon = parse_area("area", area)
         # Only the landlord's own residences: a polygon reaching into another's targets none.
-        return mine.where(func.ST_Intersects(Residence.footprint, to_column(polygon)))
+        return mine.where(intersects(Residence.footprint, to_column(polygon)))
     if residence_ids:
         chosen = set(residence_ids)
         found = set(db.session.scalars(mine.where(Residence.id.in_(chosen))))
