@@ -26,10 +26,13 @@ PUBLIC_ENDPOINTS = {"console.sign_in", "console.choose_language", "console.stati
 
 def init_app(app: Flask) -> None:
     from app.console import (  # noqa: F401  (each module adds its pages to `bp`)
+        bookings,
         context,
         errors,
+        invitations,
         residences,
         sign_in,
+        spaces,
     )
 
     csrf.init_app(app)
