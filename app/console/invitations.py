@@ -80,7 +80,7 @@ def _code_data(residence: Residence, form) -> dict:
         try:
             day = Day().deserialize(last_day)
         except ma.ValidationError as error:
-            raise _Refused({"last_day": [str(m) for m in error.messages]}) from None
+            raise _Refused(schema_errors({"last_day": error.messages})) from None
         data["expires_at"] = wall_clock(day + timedelta(days=1), 0, residence.zone).isoformat()
     try:
         return InviteCodeRequestSchema().load(data)

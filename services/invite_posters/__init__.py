@@ -31,6 +31,7 @@ ONLY_DATA = URLFetcher(allowed_protocols=("data",))
 LANGUAGES = ("fr", "en")
 # Readable aloud and typed in groups: "ABCD EFGH JKLM".
 GROUP = 4
+NO_BREAK = "\u00a0"
 
 
 def join_url(code: str) -> str:
@@ -68,12 +69,9 @@ def _poster(invite: InviteCode) -> dict:
 def _texts(invite: InviteCode, locale: str) -> dict:
     last_day = invitations.last_valid_day(invite)
     with force_locale(locale):
-        return {
+        texts = {
             "title": gettext("Join your neighbours on Palier"),
-            "what": gettext(
-                "Lend, borrow, help one another and hear the news of %(residence)s.",
-                residence=invite.residence.name,
-            ),
+            "what": gettext("Lend, borrow, help one another and hear your residence's news."),
             "scan": gettext("Scan this code with your phone's camera."),
             "type": gettext("Or install the Palier app and enter this code:"),
             "until": (
@@ -83,6 +81,21 @@ def _texts(invite: InviteCode, locale: str) -> dict:
             ),
             "help": gettext(
                 "A question? Ask your caretaker or your landlord, %(landlord)s.",
-                landlord=invite.residence.landlord.name,
+                landlord=_unbroken(invite.residence.landlord.name),
             ),
         }
+    return {name: _unbroken_punctuation(text) for name, text in texts.items()}
+
+
+def _unbroken(text: str) -> str:
+    """Kept on one line: a name cut in two reads as two words."""
+    return text.replace(" ", NO_BREAK)
+
+
+def _unbroken_punctuation(text: str | None) -> str | None:
+    """French puts a space before ? ! : ; which must not start a line on its own."""
+    if text is None:
+        return None
+    for mark in "?!:;":
+        text = text.replace(f" {mark}", f"{NO_BREAK}{mark}")
+    return text
