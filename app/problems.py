@@ -126,7 +126,7 @@ def service_unavailable():
 
 def problem_from_service_error(error: ServiceError):
     detail = service_error_detail(error)
-    errors = _translate(error.field_errors) if error.field_errors else None
+    errors = translated_field_errors(error.field_errors) if error.field_errors else None
     return problem(error.status, detail, errors, extra=error.extra)
 
 
@@ -146,7 +146,7 @@ def problem_from_http_exception(error: HTTPException):
         errors = {}
         for by_field in data["messages"].values():
             errors.update(by_field if isinstance(by_field, dict) else {"_body": by_field})
-        errors = _translate(errors)
+        errors = translated_field_errors(errors)
     detail = None
     if status == 400 and errors:
         detail = " ".join(message for messages in errors.values() for message in messages)
@@ -159,12 +159,12 @@ def problem_from_http_exception(error: HTTPException):
     return problem(status, detail, errors, headers)
 
 
-def _translate(messages):
+def translated_field_errors(messages):
     """Translate every message of a (possibly nested) marshmallow error structure."""
     if isinstance(messages, dict):
-        return {key: _translate(value) for key, value in messages.items()}
+        return {key: translated_field_errors(value) for key, value in messages.items()}
     if isinstance(messages, list):
-        return [_translate(message) for message in messages]
+        return [translated_field_errors(message) for message in messages]
     if isinstance(messages, tuple):
         message_id, params = messages
         return gettext(message_id, **params)

@@ -1,5 +1,7 @@
 """Members of a residence: who they are, and staff changing their role or status."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,8 +16,9 @@ from models import (
     User,
     db,
 )
+from models.base import utcnow
 from services import scoping
-from services.errors import Conflict
+from services.errors import Conflict, Forbidden
 from services.moderation import audit
 from services.pagination import Page, paginate
 
@@ -43,6 +46,31 @@ def list_members(
     elif status is not None:
         query = query.where(Membership.status == status)
     return paginate(query, [Membership.id], cursor, limit), staff_view
+
+
+NEW_MEMBER_DAYS = 30
+
+
+def new_members(user: User, residence_id: int) -> tuple[list[Membership], list[Membership]]:
+    """For the residence's solidaires and staff: who joined in the last 30 days (to welcome
+    them), newest first, and who waits for the staff's approval."""
+    residence = scoping.get_residence(user, residence_id)
+    if not scoping.can_moderate(user, residence.id):
+        raise Forbidden("Only the residence's habitants solidaires and staff can do this.")
+    query = (
+        select(Membership)
+        .where(Membership.residence_id == residence.id)
+        .options(selectinload(Membership.user), selectinload(Membership.building))
+        .order_by(Membership.joined_at.desc(), Membership.id.desc())
+    )
+    joined = db.session.scalars(
+        query.where(
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.joined_at >= utcnow() - timedelta(days=NEW_MEMBER_DAYS),
+        )
+    ).all()
+    waiting = db.session.scalars(query.where(Membership.status == MembershipStatus.PENDING)).all()
+    return list(joined), list(waiting)
 
 
 def update_membership(

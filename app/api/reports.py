@@ -57,13 +57,7 @@ def _file(media_type: str, what: str):
 
 def _download(report, kind: str) -> Response:
     """The report as a file, in the caller's language."""
-    locale = str(get_locale())
-    scope = report.figures["scope"]
-    name = f"palier-{scope['month']}-{scope['kind']}-{scope['id']}.{kind}"
-    if kind == "csv":
-        body, media_type = documents.report_csv(report.figures, locale), "text/csv"
-    else:
-        body, media_type = documents.report_pdf(report.figures, locale), "application/pdf"
+    body, media_type, name = documents.report_file(report.figures, kind, str(get_locale()))
     return Response(
         body,
         mimetype=media_type,

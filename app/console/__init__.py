@@ -26,10 +26,14 @@ PUBLIC_ENDPOINTS = {"console.sign_in", "console.choose_language", "console.stati
 
 def init_app(app: Flask) -> None:
     from app.console import (  # noqa: F401  (each module adds its pages to `bp`)
+        audit,
         bookings,
         context,
         errors,
         invitations,
+        members,
+        moderation,
+        reports,
         residences,
         sign_in,
         spaces,

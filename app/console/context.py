@@ -7,7 +7,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
-from app.console import bp
+from app.console import bp, labels
 from models import Residence
 from services import dashboards, scoping
 
@@ -22,7 +22,7 @@ RESIDENCE_PAGES = (
     ("console.members", lazy_gettext("Members and roles"), "staff"),
     ("console.invite_codes", lazy_gettext("Invite codes"), "staff"),
     ("console.audit_log", lazy_gettext("Audit log"), "staff"),
-    ("console.reports", lazy_gettext("Monthly reports"), "staff"),
+    ("console.reports", lazy_gettext("Monthly reports"), "moderators"),
 )
 
 
@@ -46,6 +46,7 @@ def _console_context() -> dict:
     signed_in = current_user.is_authenticated
     return {
         "locale": str(get_locale()),
+        "labels": labels,
         "console_residences": dashboards.console_residences(current_user) if signed_in else [],
         "current_residence": residence,
         "residence_menu": _menu(residence) if residence is not None and signed_in else [],

@@ -69,6 +69,15 @@ TEXTS = {
 }
 
 
+def report_file(figures: dict, kind: str, locale: str) -> tuple[bytes | str, str, str]:
+    """A report as a file to download: its body, media type and file name."""
+    scope = figures["scope"]
+    name = f"palier-{scope['month']}-{scope['kind']}-{scope['id']}.{kind}"
+    if kind == "csv":
+        return report_csv(figures, locale), "text/csv", name
+    return report_pdf(figures, locale), "application/pdf", name
+
+
 def report_csv(figures: dict, locale: str) -> str:
     """One row a figure: its section and label in `locale`, its dotted path, its value and its
     change on the previous month as stored (numbers with a decimal point, shares in 0..1, empty
@@ -100,11 +109,12 @@ def report_pdf(figures: dict, locale: str) -> bytes:
     charts (members and exchanges over twelve months, occupancy of each space), then every
     section's figures with their change on the previous month."""
     with force_locale(locale):
-        html = TEMPLATES.get_template("report.html").render(**_page(figures, locale))
+        html = TEMPLATES.get_template("report.html").render(**report_page(figures, locale))
     return HTML(string=html, url_fetcher=ONLY_DATA).write_pdf()
 
 
-def _page(figures: dict, locale: str) -> dict:
+def report_page(figures: dict, locale: str) -> dict:
+    """What a report shows, for the PDF and the console alike."""
     scope = figures["scope"]
     before = month_name(previous_month(scope["month"]), locale)
     return {

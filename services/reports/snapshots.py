@@ -211,6 +211,22 @@ def residence_report(user: User, residence_id: int, month: str) -> MonthlyReport
     return _newest(residence.landlord_id, residence.id, parse_month(month))
 
 
+def residence_report_months(user: User, residence_id: int) -> list[str]:
+    """The months a residence has a report for, newest first ("2026-10")."""
+    residence = scoping.get_residence(user, residence_id)
+    if not scoping.can_moderate(user, residence.id):
+        raise Forbidden(
+            "Only the landlord's staff and the residence's solidaires read its reports."
+        )
+    months = db.session.scalars(
+        select(MonthlyReport.month)
+        .where(MonthlyReport.residence_id == residence.id)
+        .distinct()
+        .order_by(MonthlyReport.month.desc())
+    )
+    return [month.strftime("%Y-%m") for month in months]
+
+
 def landlord_report(user: User, landlord_id: int, month: str) -> MonthlyReport:
     """The landlord's report of all its residences: for its staff."""
     landlord = scoping.get_staffed_landlord(user, landlord_id)
