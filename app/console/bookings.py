@@ -4,18 +4,19 @@ who booked is told by the service either way."""
 
 from urllib.parse import urlsplit
 
-import marshmallow as ma
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
 
 from app.auth import signed_in_user
 from app.console import bp
 from app.console.context import show_residence
-from app.console.form_errors import schema_errors
+from app.console.forms import form_again, form_data
 from app.schemas.bookings import DeclineSchema
 from models import Booking
 from services import booking_overview, bookings
 from services.dashboards import moderated_residence
+from services.errors import InvalidInput
 
 PAGE_SIZE = 50
 
@@ -56,25 +57,26 @@ def decline_booking(residence_id: int, booking_id: int):
     show_residence(booking.space.residence)
     back = _back(residence_id, request.values.get("back"))
     if request.method == "GET":
-        return _decline_form(booking, back, {}, {})
+        return _decline_form(booking, back, {})
     try:
-        data = DeclineSchema().load({"reason": request.form.get("reason", "")})
-    except ma.ValidationError as error:
-        return _decline_form(booking, back, request.form, schema_errors(error.messages))
+        data = form_data(DeclineSchema(), MultiDict({"reason": request.form.get("reason", "")}))
+    except InvalidInput as refusal:
+        return _decline_form(booking, back, request.form, refusal)
     bookings.decline_booking(user, booking.id, data["reason"])
     flash(_decided_message(booking, approved=False))
     return redirect(back)
 
 
-def _decline_form(booking: Booking, back: str, values, errors: dict):
-    return render_template(
-        "console/decline_booking.html",
+def _decline_form(booking: Booking, back: str, values, refusal: InvalidInput | None = None):
+    context = dict(
         residence=booking.space.residence,
         item=booking_overview.local_times(booking),
         back=back,
         values=values,
-        errors=errors,
-    ), (422 if errors else 200)
+    )
+    if refusal is not None:
+        return form_again("console/decline_booking.html", refusal, **context)
+    return render_template("console/decline_booking.html", errors={}, error=None, **context)
 
 
 def _decided_message(booking: Booking, approved: bool) -> str:

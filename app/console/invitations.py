@@ -10,7 +10,7 @@ from flask_babel import gettext
 from app.auth import signed_in_user
 from app.console import bp
 from app.console.context import show_residence
-from app.console.form_errors import schema_errors, service_errors
+from app.console.forms import form_again
 from app.schemas.common import Day
 from app.schemas.residences import InviteCodeRequestSchema
 from models import Residence
@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 def invite_codes(residence_id: int):
     residence = scoping.get_managed_residence(signed_in_user(), residence_id)
     show_residence(residence)
-    return _page(residence, {}, {})
+    return _page(residence, {})
 
 
 @bp.route("/residences/<int:residence_id>/invite-codes", methods=["POST"])
@@ -37,10 +37,8 @@ def create_invite_code(residence_id: int):
     try:
         data = _code_data(residence, request.form)
         invite = invitations.create_invite_code(user, residence.id, **data)
-    except _Refused as refused:
-        return _page(residence, request.form, refused.errors)
-    except InvalidInput as error:
-        return _page(residence, request.form, _on_form(service_errors(error)))
+    except InvalidInput as refusal:
+        return _page(residence, request.form, _on_form(refusal))
     flash(gettext("New invite code: %(code)s.", code=invite.code))
     return redirect(url_for("console.invite_codes", residence_id=residence.id))
 
@@ -63,11 +61,6 @@ def invite_code_poster(residence_id: int, invite_id: int):
     )
 
 
-class _Refused(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-
-
 def _code_data(residence: Residence, form) -> dict:
     """The form as the API's request: the last valid day becomes the end of that day in the
     residence's time zone; a blank number of uses, no limit."""
@@ -80,27 +73,32 @@ def _code_data(residence: Residence, form) -> dict:
         try:
             day = Day().deserialize(last_day)
         except ma.ValidationError as error:
-            raise _Refused(schema_errors({"last_day": error.messages})) from None
+            raise _refused({"last_day": error.messages}) from None
         data["expires_at"] = wall_clock(day + timedelta(days=1), 0, residence.zone).isoformat()
     try:
         return InviteCodeRequestSchema().load(data)
     except ma.ValidationError as error:
-        raise _Refused(_on_form(schema_errors(error.messages))) from None
+        raise _refused(error.messages) from None
 
 
-def _on_form(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The API's field names, as the form names them."""
-    return {
-        "last_day" if field == "expires_at" else field: found for field, found in errors.items()
+def _refused(field_errors: dict) -> InvalidInput:
+    return InvalidInput("Some fields need your attention.", field_errors=field_errors)
+
+
+def _on_form(refusal: InvalidInput) -> InvalidInput:
+    """The refusal with the API's field names as the form names them (its expiry is a day)."""
+    field_errors = {
+        "last_day" if field == "expires_at" else field: found
+        for field, found in (refusal.field_errors or {}).items()
     }
+    return InvalidInput(refusal.detail, field_errors=field_errors, **refusal.params)
 
 
-def _page(residence: Residence, values, errors: dict):
+def _page(residence: Residence, values, refusal: InvalidInput | None = None):
     page = invitations.list_invite_codes(
         signed_in_user(), residence.id, request.args.get("cursor"), PAGE_SIZE
     )
-    return render_template(
-        "console/invite_codes.html",
+    context = dict(
         residence=residence,
         codes=[
             {
@@ -112,5 +110,7 @@ def _page(residence: Residence, values, errors: dict):
         ],
         next_cursor=page.next_cursor,
         values=values,
-        errors=errors,
-    ), (422 if errors else 200)
+    )
+    if refusal is not None:
+        return form_again("console/invite_codes.html", refusal, **context)
+    return render_template("console/invite_codes.html", errors={}, error=None, **context)

@@ -16,7 +16,7 @@ from flask_babel import get_locale, gettext
 from app.auth import signed_in_user
 from app.console import bp
 from app.console.context import show_residence
-from app.console.form_errors import schema_errors, service_errors
+from app.console.forms import form_again, form_data
 from app.schemas.common import Day
 from app.schemas.spaces import ClosureRequestSchema, SpaceRequestSchema
 from models import Residence, Space
@@ -66,8 +66,8 @@ def new_space(residence_id: int):
     values = request.form
     try:
         space = spaces.create_space(signed_in_user(), residence.id, _space_data(values))
-    except (_Refused, InvalidInput) as refused:
-        return _space_form(residence, None, values, _errors_of(refused))
+    except InvalidInput as refusal:
+        return _space_form(residence, None, values, refusal)
     flash(gettext("The space %(name)s is created.", name=space.name))
     return redirect(url_for("console.edit_space", residence_id=residence.id, space_id=space.id))
 
@@ -80,8 +80,8 @@ def edit_space(residence_id: int, space_id: int):
     values = request.form
     try:
         spaces.update_space(signed_in_user(), space.id, _space_data(values))
-    except (_Refused, InvalidInput) as refused:
-        return _space_form(residence, space, values, _errors_of(refused))
+    except InvalidInput as refusal:
+        return _space_form(residence, space, values, refusal)
     flash(gettext("The rules and opening hours of %(name)s are saved.", name=space.name))
     return redirect(url_for("console.edit_space", residence_id=residence.id, space_id=space.id))
 
@@ -90,16 +90,10 @@ def edit_space(residence_id: int, space_id: int):
 def add_closure(residence_id: int, space_id: int):
     residence, space = _managed_space(residence_id, space_id)
     try:
-        data = _load(ClosureRequestSchema(), _fields(request.form, ClosureRequestSchema))
+        data = form_data(ClosureRequestSchema(), request.form)
         spaces.add_closure(signed_in_user(), space.id, data)
-    except (_Refused, InvalidInput) as refused:
-        return _space_form(
-            residence,
-            space,
-            _values_of(space),
-            closure=request.form,
-            closure_errors=_errors_of(refused),
-        )
+    except InvalidInput as refusal:
+        return _space_form(residence, space, _values_of(space), refusal, closure=request.form)
     flash(gettext("The closure is added."))
     return redirect(url_for("console.edit_space", residence_id=residence.id, space_id=space.id))
 
@@ -138,17 +132,6 @@ def weekday_names() -> list[str]:
     return [names[weekday].capitalize() for weekday in range(7)]
 
 
-class _Refused(Exception):
-    """The form's own checks, or the schema's, refused it."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-
-
-def _errors_of(refused: Exception) -> dict[str, list[str]]:
-    return refused.errors if isinstance(refused, _Refused) else service_errors(refused)
-
-
 def _managed_space(residence_id: int, space_id: int) -> tuple[Residence, Space]:
     user = signed_in_user()
     residence = spaces.residence_of_managed_spaces(user, residence_id)
@@ -166,17 +149,6 @@ def _week_asked(text: str | None) -> date | None:
         return Day().deserialize(text)
     except ma.ValidationError:
         raise InvalidInput("Choose the week by one of its days, as YYYY-MM-DD.") from None
-
-
-def _load(schema: ma.Schema, data: dict) -> dict:
-    try:
-        return schema.load(data)
-    except ma.ValidationError as error:
-        raise _Refused(schema_errors(error.messages)) from None
-
-
-def _fields(form, schema_class) -> dict:
-    return {name: form.get(name, "") for name in schema_class().fields}
 
 
 def _space_data(form) -> dict:
@@ -209,7 +181,7 @@ def _space_data(form) -> dict:
     except ma.ValidationError as error:
         errors.update(_by_place(error.messages, places))
     if errors:
-        raise _Refused(errors)
+        raise InvalidInput("Some fields need your attention.", field_errors=errors)
     return loaded
 
 
@@ -218,17 +190,22 @@ def _range_of(name: str) -> tuple[int, int]:
     return int(weekday), int(slot)
 
 
-def _by_place(messages: dict, places: list[str]) -> dict[str, list[str]]:
+def _by_place(messages: dict, places: list[str]) -> dict:
     """The schema's messages by form field: an opening range's under its weekday and place."""
     nested = messages.pop("opening_hours", None)
-    errors = schema_errors(messages)
     if isinstance(nested, dict):
         for index, found in nested.items():
             place = places[index] if isinstance(index, int) else "opening_hours"
-            errors.update(schema_errors({place: found}))
+            messages[place] = _flat(found)
     elif nested is not None:
-        errors.update(schema_errors({"opening_hours": nested}))
-    return errors
+        messages["opening_hours"] = _flat(nested)
+    return messages
+
+
+def _flat(found) -> list:
+    if isinstance(found, dict):
+        return [message for nested in found.values() for message in _flat(nested)]
+    return list(found)
 
 
 def _blank_values() -> dict:
@@ -261,22 +238,22 @@ def _space_form(
     residence: Residence,
     space: Space | None,
     values,
-    errors: dict | None = None,
+    refusal: InvalidInput | None = None,
     *,
     closure=None,
-    closure_errors: dict | None = None,
 ):
+    """The space's form, and its closures; shown again as typed when one of them is refused
+    (`closure`: the closure form was), its errors next to its fields."""
     places = [_range_of(name)[1] + 1 for name in values if RANGE_FIELD.fullmatch(name)]
-    ranges = max([RANGES_SHOWN, *places])
-    refused = bool(errors or closure_errors)
-    return render_template(
-        "console/space_form.html",
+    context = dict(
         weekday_names=weekday_names(),
         residence=residence,
         space=space,
         values=values,
-        errors=errors or {},
-        ranges=ranges,
+        ranges=max([RANGES_SHOWN, *places]),
         closure=closure or {},
-        closure_errors=closure_errors or {},
-    ), (422 if refused else 200)
+        refused_closure=closure is not None,
+    )
+    if refusal is not None:
+        return form_again("console/space_form.html", refusal, **context)
+    return render_template("console/space_form.html", errors={}, error=None, **context)
