@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from models import ConsoleSession, Membership, MembershipStatus, User, db
 from services import accounts
+from services.reports import snapshots
 from tests.console import ConsoleBrowser, console_as
 from tests.world import PASSWORD
 
@@ -199,3 +200,17 @@ def test_only_the_listed_npm_files_are_served(client):
         "/assets/nothing/leaflet.js",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def test_the_dashboard_shows_the_last_report_headlines(client, world):
+    first_day = snapshots.last_complete_month()
+    snapshots.build_month(world.landlord, first_day)
+    db.session.commit()
+    text = (
+        console_as(client, world, "staff")
+        .get(f"/console/residences/{world.home.id}")
+        .get_data(as_text=True)
+    )
+    report = text.split("Dernier rapport mensuel")[1]
+    assert "membres actifs" in report and "prêts terminés" in report
+    assert "Pas encore de rapport" not in report
