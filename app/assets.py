@@ -9,7 +9,16 @@ NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 
 # name in the address -> (package folder, files served from it)
 PACKAGES = {
-    "leaflet": ("leaflet/dist", {"leaflet.js", "leaflet.css", "images/marker-icon.png"}),
+    "leaflet": (
+        "leaflet/dist",
+        {
+            "leaflet.js",
+            "leaflet.css",
+            "images/marker-icon.png",
+            "images/marker-icon-2x.png",
+            "images/marker-shadow.png",
+        },
+    ),
 }
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")

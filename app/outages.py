@@ -72,4 +72,6 @@ def _unavailable_or_raise(error: Exception):
         raise error
     g.database_unreachable = True
     log.warning("Database unreachable, answering 503: %s", str(error).splitlines()[0])
-    return service_unavailable()
+    from app.console.errors import is_console_request, unavailable_page
+
+    return unavailable_page() if is_console_request() else service_unavailable()

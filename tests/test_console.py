@@ -192,7 +192,9 @@ def accounts_user(email: str):
 
 
 def test_only_the_listed_npm_files_are_served(client):
-    assert client.get("/assets/leaflet/leaflet.js").status_code == 200
+    served = client.get("/assets/leaflet/leaflet.js")
+    served.close()
+    assert served.status_code == 200
     for path in (
         "/assets/leaflet/leaflet-src.js",
         "/assets/leaflet/../../package.json",

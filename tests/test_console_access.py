@@ -375,3 +375,60 @@ def test_access(client, world, row, role):
     assert response.status_code == row.expected[role], response.get_data(as_text=True)[:2000]
     if response.status_code >= 400:
         assert response.mimetype == "text/html"
+
+
+ANNOUNCEMENT = {"kind": "announcement", "body": "Coupure d'eau jeudi", "target": "residence"}
+MATRIX += [
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/announcements",
+        residence_page("/announcements"),
+        STAFF_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/announcements",
+        residence_page("/announcements", residence="neighbour"),
+        statuses(302, 302, 302, 404, 200, 404, 200),
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/announcements",
+        residence_page("/announcements", residence="far"),
+        statuses(302, 302, 302, 404, 404, 200, 200),
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/announcements/new",
+        residence_page("/announcements/new"),
+        STAFF_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/announcements/new",
+        residence_page("/announcements/new", residence="far"),
+        statuses(302, 302, 302, 404, 404, 200, 200),
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/announcements/new",
+        residence_page("/announcements/new"),
+        statuses(302, 302, 302, 403, 302, 404, 302),
+        lambda w: {**ANNOUNCEMENT, "action": "send"},
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/announcements/new",
+        residence_page("/announcements/new"),
+        # A preview answers with the form and its figures.
+        statuses(302, 302, 302, 403, 200, 404, 200),
+        lambda w: {**ANNOUNCEMENT, "action": "preview"},
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/announcements/new",
+        residence_page("/announcements/new", residence="far"),
+        statuses(302, 302, 302, 404, 404, 302, 302),
+        lambda w: {**ANNOUNCEMENT, "action": "send"},
+    ),
+]

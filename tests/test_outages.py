@@ -18,11 +18,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from app.transactions import unit_of_work
 from models import User, db
 from services import accounts
+from tests.console import CSRF_FIELD
 from tests.servers import free_port, production_gunicorn, start_redis
 
 pytestmark = pytest.mark.commits
@@ -53,7 +55,7 @@ def call(port, method, path, body=None, token=None, language=None):
         return error.code, error.headers, error.read()
 
 
-def add_member(email: str, locale: str = "fr") -> str:
+def add_member(email: str, locale: str = "fr", **attributes) -> str:
     """A committed member, with a committed bearer token: its secret."""
     with unit_of_work():
         user = User(
@@ -61,6 +63,7 @@ def add_member(email: str, locale: str = "fr") -> str:
             display_name="Lucie",
             locale=locale,
             password_hash=accounts.hash_password(PASSWORD),
+            **attributes,
         )
         db.session.add(user)
         db.session.flush()
@@ -160,6 +163,31 @@ def test_a_broken_session_used_again_after_a_lost_connection_answers_503(app, cl
     assert me.json["display_name"] == "Lucie"
 
 
+def console_cookie(port, email: str) -> str:
+    """Sign in to the console through its form; the session cookie (Secure in production, so
+    sent by hand over this plain HTTP)."""
+    browser = requests.Session()
+    page = browser.get(f"http://127.0.0.1:{port}/console/sign-in")
+    token = CSRF_FIELD.search(page.text).group(1)
+    cookie = page.cookies["palier_console"]
+    signed_in = browser.post(
+        f"http://127.0.0.1:{port}/console/sign-in",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        headers={"Cookie": f"palier_console={cookie}"},
+        allow_redirects=False,
+    )
+    assert signed_in.status_code == 302, signed_in.text
+    return signed_in.cookies["palier_console"]
+
+
+def console_page(port, cookie: str):
+    return requests.get(
+        f"http://127.0.0.1:{port}/console/",
+        headers={"Cookie": f"palier_console={cookie}"},
+        allow_redirects=False,
+    )
+
+
 def assert_unavailable(answer, title):
     status, headers, body = answer
     assert status == 503, body
@@ -174,10 +202,13 @@ def test_the_database_down_answers_503_then_serves_again_without_a_restart(app, 
     # The member chose English: while the database is down that cannot be read, so answers
     # without Accept-Language are in French.
     token = add_member("lucie@outage.palier.test", locale="en")
+    add_member("admin@outage.palier.test", is_platform_admin=True)
     log = tmp_path / "gunicorn.log"
     with production_gunicorn(log, "--workers", "1", RATELIMIT_ALLOW_MEMORY="1") as port:
         me = ("GET", "/api/v1/me")
         assert call(port, *me, token=token)[0] == 200
+        console = console_cookie(port, "admin@outage.palier.test")
+        assert console_page(port, console).status_code == 200
 
         # A restart while the app is idle: its pooled connection is stale, yet the next request
         # is served (the engine pings a connection before lending it).
@@ -198,6 +229,11 @@ def test_the_database_down_answers_503_then_serves_again_without_a_restart(app, 
                 assert_unavailable(call(port, *rename, token=token), FRENCH_TITLE)
                 assert_unavailable(call(port, *rename, token=token, language="en"), ENGLISH_TITLE)
                 assert_unavailable(call(port, *sign_in), FRENCH_TITLE)
+                # The console says so in a page, not in JSON, and asks to try again.
+                page = console_page(port, console)
+                assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+                assert page.headers["Content-Type"].startswith("text/html")
+                assert FRENCH_TITLE in page.text
         finally:
             started = time.monotonic()
             cluster.start()

@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = {"console.sign_in", "console.choose_language", "console.stati
 
 def init_app(app: Flask) -> None:
     from app.console import (  # noqa: F401  (each module adds its pages to `bp`)
+        announcements,
         audit,
         bookings,
         context,

@@ -42,6 +42,9 @@ def show_residence(residence: Residence) -> None:
 def _console_context() -> dict:
     if not request.path.startswith("/console"):
         return {}
+    if g.get("database_unreachable"):
+        # The page that says so must not ask the database for the menu.
+        return {"locale": str(get_locale())}
     residence = g.get("console_residence")
     signed_in = current_user.is_authenticated
     return {

@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.console import bp
-from app.problems import DETAILS, TITLES, service_error_detail
+from app.problems import DETAILS, RETRY_AFTER_SECONDS, TITLES, service_error_detail
 from services.errors import ServiceError
 
 CONSOLE_PREFIX = "/console/"
@@ -40,3 +40,12 @@ def http_error_page(error: HTTPException):
 def error_page(status: int, detail: str):
     title = str(TITLES.get(status, TITLES[400]))
     return render_template("console/error.html", status=status, title=title, detail=detail), status
+
+
+def unavailable_page():
+    """The database is out of reach: a page that reads nothing from it (not even the member's
+    residences for the menu), asking to try again in a moment."""
+    page = render_template(
+        "console/unavailable.html", title=str(TITLES[503]), detail=str(DETAILS[503])
+    )
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -44,6 +44,11 @@ class PostRequestSchema(ApiSchema):
     all_residences = fields.Boolean(
         metadata={"description": "area (staff): all the landlord's residences"}
     )
+    residence_ids = fields.List(
+        Id(),
+        validate=validate.Length(max=50),
+        metadata={"description": "area (staff): these residences of the landlord"},
+    )
     publish_at = Moment(metadata={"description": "Staff: publish later"})
     pinned_until = Moment(metadata={"description": "Staff: pin the announcement until then"})
     starts_at = Moment(metadata={"description": "Events"})

@@ -194,8 +194,18 @@ def reach(user: User, post_id: int) -> tuple[int, int]:
     post = visible_post(user, post_id)
     if not scoping.can_manage(user, post.residence_id):
         raise Forbidden("Only the landlord's staff can do this.")
-    opened = db.session.scalar(select(func.count()).where(PostRead.post_id == post.id))
-    return post.targeted_count, opened
+    return post.targeted_count, opened_counts([post.id]).get(post.id, 0)
+
+
+def opened_counts(post_ids: list[int]) -> dict[int, int]:
+    """How many members opened each of these posts (absent: none), in one query."""
+    return dict(
+        db.session.execute(
+            select(PostRead.post_id, func.count())
+            .where(PostRead.post_id.in_(post_ids))
+            .group_by(PostRead.post_id)
+        ).all()
+    )
 
 
 def _answerable_post(user: User, post_id: int) -> Post:

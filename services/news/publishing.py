@@ -2,11 +2,13 @@
 announcements and alerts, which may be scheduled and pinned. Publishing tells the members
 reached (announcements and alerts) through the outbox."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from models import (
+    Device,
     PollOption,
     Post,
     PostBuilding,
@@ -14,6 +16,7 @@ from models import (
     PostPhoto,
     PostResidence,
     PostScope,
+    Residence,
     Space,
     TargetKind,
     User,
@@ -25,7 +28,13 @@ from services import photos, scoping
 from services.errors import Forbidden, NotFound, field_error
 from services.moderation import cases
 from services.news.feed import visible_post
-from services.news.targeting import STAFF_KINDS, set_targets, targeted_members
+from services.news.targeting import (
+    STAFF_KINDS,
+    members_reached,
+    resolve_targets,
+    set_targets,
+    targeted_members,
+)
 
 
 def publish_post(
@@ -40,6 +49,7 @@ def publish_post(
     radius_m: int | None = None,
     area: dict | None = None,
     all_residences: bool = False,
+    residence_ids: list[int] | None = None,
     publish_at: datetime | None = None,
     pinned_until: datetime | None = None,
     starts_at: datetime | None = None,
@@ -56,10 +66,8 @@ def publish_post(
     published at once, or at `publish_at` for staff. Event and poll details go with their kind."""
     now = now or utcnow()
     kind = PostKind(kind)
-    if kind in STAFF_KINDS:
-        residence = scoping.get_managed_residence(user, residence_id)
-    else:
-        residence = scoping.active_membership(user, residence_id).residence
+    residence = _authors_residence(user, residence_id, kind)
+    if kind not in STAFF_KINDS:
         for name, value in (("pinned_until", pinned_until), ("publish_at", publish_at)):
             if value is not None:
                 raise field_error(name, "Only the landlord's announcements can do this.")
@@ -87,6 +95,7 @@ def publish_post(
         radius_m=radius_m,
         area=area,
         all_residences=all_residences,
+        residence_ids=residence_ids,
     )
     if post.publish_at <= now:
         _publish(post, now)
@@ -94,6 +103,59 @@ def publish_post(
     texts = (post.title, post.body, post.place, *(option.label for option in post.options))
     cases.hold_if_filtered(TargetKind.POST, post, residence, user, *texts)
     return post
+
+
+@dataclass(frozen=True)
+class ReachPreview:
+    members: int
+    devices: int
+
+
+def preview_reach(
+    user: User,
+    *,
+    residence_id: int,
+    kind: str,
+    scope: str = PostScope.RESIDENCE,
+    building_ids: list[int] | None = None,
+    radius_m: int | None = None,
+    area: dict | None = None,
+    all_residences: bool = False,
+    residence_ids: list[int] | None = None,
+) -> ReachPreview:
+    """Whom a post would reach if published now, as publish_post would resolve it: how many
+    members, and how many phones they registered. Writes nothing."""
+    kind = PostKind(kind)
+    residence = _authors_residence(user, residence_id, kind)
+    targets = resolve_targets(
+        user,
+        residence,
+        kind,
+        PostScope(scope),
+        building_ids=building_ids,
+        radius_m=radius_m,
+        area=area,
+        all_residences=all_residences,
+        residence_ids=residence_ids,
+    )
+    members = members_reached(targets.residence_ids, targets.building_ids).subquery()
+    counted = db.session.execute(
+        select(
+            select(func.count()).select_from(members).scalar_subquery(),
+            select(func.count(Device.id))
+            .where(Device.user_id.in_(select(members.c.id)))
+            .scalar_subquery(),
+        )
+    ).one()
+    return ReachPreview(members=counted[0], devices=counted[1])
+
+
+def _authors_residence(user: User, residence_id: int, kind: PostKind) -> Residence:
+    """Where the post is written: a residence the author manages (announcements and alerts),
+    or where the author is an active member."""
+    if kind in STAFF_KINDS:
+        return scoping.get_managed_residence(user, residence_id)
+    return scoping.active_membership(user, residence_id).residence
 
 
 def publish_due_posts(now: datetime | None = None) -> int:
@@ -111,7 +173,12 @@ def publish_due_posts(now: datetime | None = None) -> int:
 
 
 def add_photo(user: User, post_id: int, data: bytes) -> PostPhoto:
-    post = _own_post(user, post_id)
+    return attach_photo(_own_post(user, post_id), data)
+
+
+def attach_photo(post: Post, data: bytes) -> PostPhoto:
+    """Add a photo to a post the caller has checked is the author's (a scheduled announcement
+    too, which add_photo cannot find until it is published)."""
     return photos.attach(post.photos, data, lambda **stored: PostPhoto(post=post, **stored))
 
 

@@ -7,7 +7,9 @@ reach only the residences their landlord manages, whatever the radius or the are
 may cross landlords: the moderators of every residence reached then see the post (scoping).
 """
 
-from sqlalchemy import func, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
 
 from models import (
     Building,
@@ -36,18 +38,31 @@ MEMBER_MAX_RADIUS_M = 2000
 STAFF_MAX_RADIUS_M = 5000
 
 
-def set_targets(
+@dataclass(frozen=True)
+class Targets:
+    """Whom a post reaches: buildings, or residences; and the radius it was drawn with."""
+
+    building_ids: frozenset[int] = frozenset()
+    residence_ids: frozenset[int] = frozenset()
+    radius_m: int | None = None
+
+
+def resolve_targets(
     user: User,
-    post: Post,
+    residence: Residence,
+    kind: PostKind,
+    scope: PostScope,
     *,
     building_ids: list[int] | None,
     radius_m: int | None,
     area: dict | None,
     all_residences: bool,
-) -> None:
-    """Store the buildings or residences the post reaches."""
-    residence = post.residence
-    if post.scope == PostScope.BUILDING:
+    residence_ids: list[int] | None = None,
+) -> Targets:
+    """The buildings or residences a post of `kind` and `scope` by `user` in `residence` would
+    reach; reads only. The one place the targeting rules live: publishing stores what it
+    resolves (set_targets), a preview counts it (members_reached)."""
+    if scope == PostScope.BUILDING:
         ids = set(building_ids or [])
         if not ids:
             membership = db.session.scalar(
@@ -65,33 +80,41 @@ def set_targets(
         )
         if not ids or found != ids:
             raise field_error("building_ids", "Choose buildings of this residence.")
-        if post.kind not in STAFF_KINDS and not _lives_in(user, ids):
+        if kind not in STAFF_KINDS and not _lives_in(user, ids):
             raise field_error("building_ids", "Members write to their own building only.")
-        db.session.add_all(PostBuilding(post_id=post.id, building_id=b) for b in ids)
-        return
-    if post.scope == PostScope.RESIDENCE:
+        return Targets(building_ids=frozenset(ids))
+    radius = None
+    if scope == PostScope.RESIDENCE:
         targets = select(Residence.id).where(Residence.id == residence.id)
-    elif post.scope == PostScope.NEARBY:
-        post.radius_m = _radius(post, radius_m)
+    elif scope == PostScope.NEARBY:
+        radius = _radius(kind, radius_m)
         targets = select(Residence.id).where(
             dwithin_m(
                 Residence.location,
                 select(Residence.location).where(Residence.id == residence.id).scalar_subquery(),
-                post.radius_m,
+                radius,
             )
         )
-        if post.kind in STAFF_KINDS:
-            targets = targets.where(*_landlords_own(user, post))
+        if kind in STAFF_KINDS:
+            targets = targets.where(*_landlords_own(user, residence))
     else:
-        targets = _area_targets(user, post, area, all_residences)
+        targets = _area_targets(user, residence, kind, area, all_residences, residence_ids)
+    return Targets(residence_ids=frozenset(db.session.scalars(targets)), radius_m=radius)
+
+
+def set_targets(user: User, post: Post, **choice) -> None:
+    """Store the buildings or residences the post reaches (`choice`: see resolve_targets)."""
+    targets = resolve_targets(user, post.residence, post.kind, post.scope, **choice)
+    post.radius_m = targets.radius_m
+    db.session.add_all(PostBuilding(post_id=post.id, building_id=b) for b in targets.building_ids)
     db.session.add_all(
-        PostResidence(post_id=post.id, residence_id=r) for r in set(db.session.scalars(targets))
+        PostResidence(post_id=post.id, residence_id=r) for r in targets.residence_ids
     )
 
 
-def _radius(post: Post, radius_m: int | None) -> int:
+def _radius(kind: PostKind, radius_m: int | None) -> int:
     radius_m = radius_m or DEFAULT_RADIUS_M
-    limit = STAFF_MAX_RADIUS_M if post.kind in STAFF_KINDS else MEMBER_MAX_RADIUS_M
+    limit = STAFF_MAX_RADIUS_M if kind in STAFF_KINDS else MEMBER_MAX_RADIUS_M
     if radius_m > limit:
         raise field_error(
             "radius_m", "This post can reach at most %(limit)s m around.", limit=limit
@@ -99,25 +122,40 @@ def _radius(post: Post, radius_m: int | None) -> int:
     return radius_m
 
 
-def _landlords_own(user: User, post: Post):
-    """Conditions on Residence: those of the post's landlord that the author manages."""
+def _landlords_own(user: User, residence: Residence):
+    """Conditions on Residence: those of the residence's landlord that the author manages."""
     return (
-        Residence.landlord_id == post.residence.landlord_id,
+        Residence.landlord_id == residence.landlord_id,
         scoping.managed_residences_clause(user),
     )
 
 
-def _area_targets(user: User, post: Post, area: dict | None, all_residences: bool):
-    if post.kind not in STAFF_KINDS:
+def _area_targets(
+    user: User,
+    residence: Residence,
+    kind: PostKind,
+    area: dict | None,
+    all_residences: bool,
+    residence_ids: list[int] | None,
+):
+    if kind not in STAFF_KINDS:
         raise field_error("scope", "Only the landlord's staff reach an area.")
-    mine = select(Residence.id).where(*_landlords_own(user, post))
-    if area is None:
-        if not all_residences:
-            raise field_error("area", "Draw an area, or choose all the landlord's residences.")
-        return mine
-    polygon = parse_area("area", area)
-    # Only the landlord's own residences: a polygon reaching into another's targets none of them.
-    return mine.where(func.ST_Intersects(Residence.footprint, to_column(polygon)))
+    mine = select(Residence.id).where(*_landlords_own(user, residence))
+    if area is not None:
+        polygon = parse_area("area", area)
+        # Only the landlord's own residences: a polygon reaching into another's targets none.
+        return mine.where(func.ST_Intersects(Residence.footprint, to_column(polygon)))
+    if residence_ids:
+        chosen = set(residence_ids)
+        found = set(db.session.scalars(mine.where(Residence.id.in_(chosen))))
+        if found != chosen:
+            raise field_error("residence_ids", "Choose residences of the landlord.")
+        return mine.where(Residence.id.in_(chosen))
+    if not all_residences:
+        raise field_error(
+            "area", "Draw an area, choose residences, or choose all the landlord's residences."
+        )
+    return mine
 
 
 def _lives_in(user: User, building_ids: set[int]) -> bool:
@@ -133,21 +171,29 @@ def _lives_in(user: User, building_ids: set[int]) -> bool:
 
 
 def targeted_members(post: Post) -> list[User]:
+    """The members a published post reaches, by the targets stored with it."""
     return list(
         db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.status == MembershipStatus.ACTIVE,
-                or_(
-                    Membership.residence_id.in_(
-                        select(PostResidence.residence_id).where(PostResidence.post_id == post.id)
-                    ),
-                    Membership.building_id.in_(
-                        select(PostBuilding.building_id).where(PostBuilding.post_id == post.id)
-                    ),
-                ),
+            members_reached(
+                select(PostResidence.residence_id).where(PostResidence.post_id == post.id),
+                select(PostBuilding.building_id).where(PostBuilding.post_id == post.id),
             )
-            .distinct()
         )
+    )
+
+
+def members_reached(residence_ids, building_ids) -> Select:
+    """The active members of these residences or buildings (ids, or SELECTs of ids): a SELECT
+    of distinct Users, for a publication as for its preview."""
+    return (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.status == MembershipStatus.ACTIVE,
+            or_(
+                Membership.residence_id.in_(residence_ids),
+                Membership.building_id.in_(building_ids),
+            ),
+        )
+        .distinct()
     )
