@@ -88,6 +88,9 @@ class Config:
 
     # Invite codes expire after this many days unless staff choose a date, or none.
     INVITE_CODE_DAYS = int(os.environ.get("INVITE_CODE_DAYS", "90"))
+    # What the QR code of an invite poster opens: the app's join page ({code} is the code).
+    # Phones open it with their camera; the app, where installed, takes the link over.
+    APP_JOIN_URL = os.environ.get("APP_JOIN_URL", "https://app.palier.fr/rejoindre?code={code}")
 
     # Bearer tokens end after this many days without use, and this many days after sign-in.
     TOKEN_IDLE_DAYS = int(os.environ.get("TOKEN_IDLE_DAYS", "60"))
@@ -186,6 +189,8 @@ class Config:
             )
         if cls.TOKEN_IDLE_DAYS < 1 or cls.TOKEN_LIFETIME_DAYS < 1:
             raise ConfigurationError("TOKEN_IDLE_DAYS and TOKEN_LIFETIME_DAYS must be at least 1.")
+        if "{code}" not in cls.APP_JOIN_URL:
+            raise ConfigurationError("APP_JOIN_URL must contain {code}, where the code goes.")
         if cls.LOG_FORMAT not in LOG_FORMATS:
             raise ConfigurationError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
         if cls.PROMETHEUS_MULTIPROC_DIR and not Path(cls.PROMETHEUS_MULTIPROC_DIR).is_dir():

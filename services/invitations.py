@@ -9,7 +9,7 @@ code exists, expired, was withdrawn or is used up.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -81,6 +81,25 @@ def revoke_invite_code(user: User, residence_id: int, invite_id: int) -> InviteC
     return invite
 
 
+def last_valid_day(invite: InviteCode) -> date | None:
+    """The last local day on which the code works, None if it never expires: a code that
+    expires at midnight works until the end of the day before."""
+    if invite.expires_at is None:
+        return None
+    local = invite.expires_at.astimezone(invite.residence.zone)
+    return (local - timedelta(microseconds=1)).date()
+
+
+def usable(invite: InviteCode, now: datetime | None = None) -> bool:
+    """Whether the code still lets someone join: not withdrawn, expired nor used up."""
+    now = now or utcnow()
+    return not (
+        invite.revoked_at is not None
+        or (invite.expires_at is not None and invite.expires_at <= now)
+        or (invite.max_uses is not None and invite.uses >= invite.max_uses)
+    )
+
+
 def join_with_code(user: User, code: str) -> Membership:
     """Make the user an active member of the code's residence (and building), as a resident:
     whoever left or was removed comes back without the role they had.
@@ -123,12 +142,7 @@ def join_with_code(user: User, code: str) -> Membership:
 
 def _check_usable(invite: InviteCode | None) -> None:
     """One answer for every refusal: unknown, withdrawn, expired or used up."""
-    if (
-        invite is None
-        or invite.revoked_at is not None
-        or (invite.expires_at is not None and invite.expires_at <= utcnow())
-        or (invite.max_uses is not None and invite.uses >= invite.max_uses)
-    ):
+    if invite is None or not usable(invite):
         raise field_error("code", UNUSABLE)
 
 

@@ -61,10 +61,16 @@ def managed_space(user: User, space_id: int) -> Space:
     return space
 
 
-def create_space(user: User, residence_id: int, data: dict) -> Space:
+def residence_of_managed_spaces(user: User, residence_id: int) -> Residence:
+    """The residence if the user manages its spaces; 404 if unseen, 403 if seen only."""
     residence = scoping.get_residence(user, residence_id)
     if not can_manage_spaces(user, residence):
         raise Forbidden("Only those who manage this residence's spaces can do this.")
+    return residence
+
+
+def create_space(user: User, residence_id: int, data: dict) -> Space:
+    residence = residence_of_managed_spaces(user, residence_id)
     space = Space(residence=residence)
     _apply(space, data)
     db.session.add(space)
@@ -104,11 +110,8 @@ def add_photo(user: User, space_id: int, data: bytes) -> SpacePhoto:
 
 
 def _apply(space: Space, data: dict) -> None:
-    for field in RULE_FIELDS:
-        if field in data:
-            setattr(
-                space, field, data[field].strip() if isinstance(data[field], str) else data[field]
-            )
+    """Every check first, then the changes: a refused change leaves the space as it was, even
+    in the session (the console shows the form again, reading the database meanwhile)."""
     minimum = data.get("min_duration_min", space.min_duration_min or 30)
     maximum = data.get("max_duration_min", space.max_duration_min or 240)
     if maximum < minimum:
@@ -116,9 +119,16 @@ def _apply(space: Space, data: dict) -> None:
             "max_duration_min", "The longest booking cannot be shorter than the shortest."
         )
     if "opening_hours" in data:
-        space.opening_hours = [
+        opening_hours = [
             _opening(range_, index) for index, range_ in enumerate(data["opening_hours"])
         ]
+    for field in RULE_FIELDS:
+        if field in data:
+            setattr(
+                space, field, data[field].strip() if isinstance(data[field], str) else data[field]
+            )
+    if "opening_hours" in data:
+        space.opening_hours = opening_hours
 
 
 def _opening(range_: dict, index: int) -> OpeningHours:

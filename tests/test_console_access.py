@@ -49,6 +49,27 @@ def residence_page(suffix: str = "", residence: str = "home") -> Callable[[World
     return lambda w: f"/console/residences/{getattr(w, residence).id}{suffix}"
 
 
+def space_page(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/console/residences/{w.home.id}/spaces/{w.room.id}{suffix}"
+
+
+# A form that did its work, sent on to the next page; refused to solidaires, unseen by others.
+STAFF_DID_IT = statuses(302, 302, 302, 403, 302, 404, 302)
+MODERATORS_DID_IT = statuses(302, 302, 302, 302, 302, 404, 302)
+SPACE_FORM = {
+    "name": "Laverie",
+    "capacity": "6",
+    **{field: "60" for field in ("min_duration_min", "max_duration_min", "slot_min")},
+    **{field: "" for field in ("max_future_bookings", "max_hours_per_week")},
+    "min_notice_min": "0",
+    "max_advance_days": "30",
+    "buffer_min": "0",
+    "cancellation_deadline_min": "0",
+    "hours-0-0-opens": "08:00",
+    "hours-0-0-closes": "20:00",
+}
+
+
 MATRIX = [
     Row("GET", "/", lambda w: "/", statuses(302, 302, 302, 302, 302, 302, 302)),
     Row("GET", "/console/sign-in", lambda w: "/console/sign-in", OPEN),
@@ -94,6 +115,135 @@ MATRIX = [
         "/assets/<name>/<path:filename>",
         lambda w: "/assets/leaflet/leaflet.js",
         statuses(*[200] * 7),
+    ),
+    # Spaces and bookings: staff manage the spaces (solidaires too where the residence lets
+    # them: not in this world); staff and solidaires see a space's week and decide bookings.
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/spaces",
+        residence_page("/spaces"),
+        STAFF_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/spaces",
+        residence_page("/spaces", residence="neighbour"),
+        MODERATORS_OF_NEIGHBOUR,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/spaces",
+        residence_page("/spaces", residence="far"),
+        MODERATORS_OF_FAR,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/spaces/new",
+        residence_page("/spaces/new"),
+        STAFF_OF_HOME,
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/spaces/new",
+        residence_page("/spaces/new"),
+        STAFF_DID_IT,
+        lambda w: SPACE_FORM,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/spaces/<int:space_id>",
+        space_page(),
+        STAFF_OF_HOME,
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/spaces/<int:space_id>",
+        space_page(),
+        STAFF_DID_IT,
+        lambda w: SPACE_FORM,
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/spaces/<int:space_id>/closures",
+        space_page("/closures"),
+        STAFF_DID_IT,
+        lambda w: {"starts_on": "2099-01-01", "ends_on": "2099-01-02", "reason": "Travaux"},
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/spaces/<int:space_id>/closures/<int:closure_id>"
+        "/remove",
+        lambda w: space_page(f"/closures/{w.closure.id}/remove")(w),
+        STAFF_DID_IT,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/spaces/<int:space_id>/week",
+        space_page("/week"),
+        MODERATORS_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/bookings-to-approve",
+        residence_page("/bookings-to-approve"),
+        MODERATORS_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/bookings-to-approve",
+        residence_page("/bookings-to-approve", residence="far"),
+        MODERATORS_OF_FAR,
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/bookings/<int:booking_id>/approve",
+        lambda w: residence_page(f"/bookings/{w.pending.id}/approve")(w),
+        MODERATORS_DID_IT,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/bookings/<int:booking_id>/decline",
+        lambda w: residence_page(f"/bookings/{w.pending.id}/decline")(w),
+        MODERATORS_OF_HOME,
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/bookings/<int:booking_id>/decline",
+        lambda w: residence_page(f"/bookings/{w.pending.id}/decline")(w),
+        MODERATORS_DID_IT,
+        lambda w: {"reason": "Salle prise par l’AG"},
+    ),
+    # Invite codes: the landlord's staff.
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/invite-codes",
+        residence_page("/invite-codes"),
+        STAFF_OF_HOME,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/invite-codes",
+        residence_page("/invite-codes", residence="far"),
+        MODERATORS_OF_FAR,
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/invite-codes",
+        residence_page("/invite-codes"),
+        STAFF_DID_IT,
+        lambda w: {"max_uses": "10"},
+    ),
+    Row(
+        "POST",
+        "/console/residences/<int:residence_id>/invite-codes/<int:invite_id>/revoke",
+        lambda w: residence_page(f"/invite-codes/{w.invite.id}/revoke")(w),
+        STAFF_DID_IT,
+    ),
+    Row(
+        "GET",
+        "/console/residences/<int:residence_id>/invite-codes/<int:invite_id>/poster.pdf",
+        lambda w: residence_page(f"/invite-codes/{w.invite.id}/poster.pdf")(w),
+        STAFF_OF_HOME,
     ),
 ]
 

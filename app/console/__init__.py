@@ -28,13 +28,16 @@ def init_app(app: Flask) -> None:
     from app.console import (  # noqa: F401  (each module adds its pages to `bp`)
         announcements,
         audit,
+        bookings,
         context,
         errors,
+        invitations,
         members,
         moderation,
         reports,
         residences,
         sign_in,
+        spaces,
     )
 
     csrf.init_app(app)
