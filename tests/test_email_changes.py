@@ -1,12 +1,14 @@
 """A change of e-mail address: asked for with the password, confirmed from the new address
 (API and page), the old address told; through a real SMTP server on 127.0.0.1."""
 
+import pytest
 from sqlalchemy import select
 
 from models import LinkPurpose, User, db
 from services import account_links
 from tests.smtp import body, link_in, token_in
-from tests.world import PASSWORD
+from tests.test_races import run_together
+from tests.world import PASSWORD, build_world
 
 OLD = "resident@test.palier"
 NEW = "nadia.b@example.org"
@@ -130,3 +132,27 @@ def test_the_page_confirms_only_on_its_button(client, world, mailbox):
 def test_asking_needs_a_session(client):
     body = {"current_password": PASSWORD, "new_email": NEW}
     assert client.post("/api/v1/me/email", json=body).status_code == 401
+
+
+@pytest.mark.commits
+def test_two_accounts_confirming_one_address_at_once_one_wins(app, client):
+    """Real connections at the same instant: the unique address decides, never a 500."""
+    world = build_world()
+    tokens = [
+        account_links.issue(world.users[role], LinkPurpose.CHANGE_EMAIL, NEW)
+        for role in ("resident", "solidaire")
+    ]
+    db.session.commit()
+    answers = run_together([lambda token=token: confirm(client, token) for token in tokens])
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    owners = db.session.scalars(select(User.id).where(User.email == NEW)).all()
+    assert len(owners) == 1
+
+
+@pytest.mark.commits
+def test_one_link_used_twice_at_once_works_once(app, client):
+    world = build_world()
+    token = account_links.issue(world.users["resident"], LinkPurpose.CHANGE_EMAIL, NEW)
+    db.session.commit()
+    answers = run_together([lambda: confirm(client, token), lambda: confirm(client, token)])
+    assert sorted(answer.status_code for answer in answers) == [200, 422]
