@@ -38,6 +38,7 @@ def create_app(config=None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     from app import (
+        account_pages,
         assets,
         auth,
         cli,
@@ -71,6 +72,7 @@ def create_app(config=None) -> Flask:
     console.init_app(app)
     app.register_blueprint(assets.bp)
     health.init_app(app)
+    account_pages.init_app(app)
     cli.init_app(app)
     return app
 

@@ -43,8 +43,10 @@ def _member_locale() -> str | None:
     return None
 
 
-# Calls whose argument is a message id, for `make messages` and the catalogue test.
+# Calls whose argument is a message id, for `make messages` and the catalogue test (`_` in
+# the templates of app/templates).
 MESSAGE_KEYWORDS = (
+    "_",
     "lazy_gettext",
     "gettext",
     "NotAuthenticated",

@@ -3,7 +3,7 @@
 `db` lives here rather than in `app/` so that services and models never import the web layer.
 """
 
-from models.accounts import ApiToken, ConsoleSession, User
+from models.accounts import AccountLink, ApiToken, ConsoleSession, LinkPurpose, User
 from models.base import db
 from models.bookings import Booking, BookingSeries, BookingStatus, CalendarFeed
 from models.content import Scope, Visibility
@@ -54,6 +54,7 @@ from models.residences import Building, Residence
 from models.spaces import Closure, OpeningHours, Space, SpacePhoto
 
 __all__ = [
+    "AccountLink",
     "ApiToken",
     "AuditAction",
     "AuditEntry",
@@ -76,6 +77,7 @@ __all__ = [
     "InviteCode",
     "Landlord",
     "LandlordStaff",
+    "LinkPurpose",
     "Listing",
     "ListingKind",
     "ListingPhoto",

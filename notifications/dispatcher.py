@@ -52,6 +52,9 @@ def dispatch(
             .order_by(Notification.id)
             .limit(batch_rows)
             .with_for_update(skip_locked=True)
+            # Locked rows as they are now (read in the app meanwhile, say), not as this
+            # session may have loaded them before.
+            .execution_options(populate_existing=True)
         ).all()
         if not rows:
             db.session.commit()
@@ -80,6 +83,10 @@ def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
 
     groups: dict[tuple, list[Notification]] = defaultdict(list)
     for row in rows:
+        if row.read_at is not None:  # read in the app's inbox before push could send it
+            _finish(row, NotificationStatus.DROPPED, "read in the app")
+            counts["dropped"] += 1
+            continue
         choice = preferences.get(row.recipient_id)
         if not wanted(choice.categories if choice else None, row.kind):
             _finish(row, NotificationStatus.DROPPED, "switched off by the member")

@@ -9,7 +9,7 @@ may cross landlords: the moderators of every residence reached then see the post
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from models import (
     Building,
