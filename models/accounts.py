@@ -26,6 +26,9 @@ class User(UserMixin, Timestamped, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(2), default="fr")
     avatar_url: Mapped[str | None] = mapped_column(sa.String(500))
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
+    # Set when the member erased their account (services/erasure.py): the row stays, emptied of
+    # everything personal, so that what neighbours and the monthly reports need keeps its author.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships = relationship("Membership", back_populates="user")
 

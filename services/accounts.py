@@ -66,7 +66,7 @@ def log_in(email: str, password: str, device_name: str) -> tuple[User, str]:
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     hasher = _hasher()
     try:
-        if user is None:
+        if user is None or user.erased_at is not None:
             hasher.verify(_dummy_hash(hasher), password)
             raise VerificationError
         hasher.verify(user.password_hash, password)
@@ -220,12 +220,18 @@ def revoke_other_sessions(user: User, current: ApiToken | None) -> int:
     return len(tokens)
 
 
+def verify_password(user: User, password: str) -> None:
+    """Raise VerificationError unless `password` is the member's (asked again before a change
+    of password or an erasure)."""
+    _hasher().verify(user.password_hash, password)
+
+
 def change_password(
     user: User, current: ApiToken | None, current_password: str, new_password: str
 ) -> None:
     """Change the password, given the current one, and sign every other session out."""
     try:
-        _hasher().verify(user.password_hash, current_password)
+        verify_password(user, current_password)
     except VerificationError:
         raise field_error("current_password", "This is not your current password.") from None
     user.password_hash = hash_password(new_password)

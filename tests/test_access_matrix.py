@@ -12,7 +12,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from models import ApiToken, Block, Comment, Message, db
+from models import ApiToken, Block, Comment, ExportRequest, Message, db
+from services import exports
 from services.reports import snapshots
 from tests.photos import png_bytes
 from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World, today
@@ -65,6 +66,25 @@ def session_id(world: World, role: str) -> int:
     return db.session.scalar(db.select(ApiToken.id).where(ApiToken.token_hash == digest))
 
 
+def ready_export(world: World) -> int:
+    """The resident's archive, built and not downloaded yet."""
+    request = exports.request_export(world.users["resident"])
+    exports.build_pending_exports()
+    db.session.commit()
+    return request.id
+
+
+EXPORT_SECRET = "a-secret-download-link"
+
+
+def export_link(world: World) -> str:
+    """A download link of the resident's archive (its secret known here)."""
+    request = db.session.get(ExportRequest, ready_export(world))
+    request.link_hash = hashlib.sha256(EXPORT_SECRET.encode()).hexdigest()
+    db.session.commit()
+    return f"/api/v1/exports/{EXPORT_SECRET}"
+
+
 def comment_id(world: World) -> int:
     """The resident's comment on her own event."""
     comment = Comment(post_id=world.event.id, author=world.users["resident"], body="Je viens !")
@@ -114,6 +134,29 @@ MATRIX = [
     ),
     Row("GET", "/api/v1/me", lambda w: "/api/v1/me", SIGNED_IN_OK),
     Row("PATCH", "/api/v1/me", lambda w: "/api/v1/me", SIGNED_IN_OK, lambda w: {"locale": "en"}),
+    Row(
+        "DELETE",
+        "/api/v1/me",
+        lambda w: "/api/v1/me",
+        # The resident and the solidaire have a loan and an exchange in progress together.
+        statuses(401, 409, 204, 409, 204, 204, 204),
+        lambda w: {"password": PASSWORD},
+    ),
+    Row(
+        "POST",
+        "/api/v1/me/export",
+        lambda w: "/api/v1/me/export",
+        statuses(401, 202, 202, 202, 202, 202, 202),
+    ),
+    Row("GET", "/api/v1/me/exports", lambda w: "/api/v1/me/exports", SIGNED_IN_OK),
+    Row(
+        "POST",
+        "/api/v1/me/exports/<int:export_id>/link",
+        lambda w: f"/api/v1/me/exports/{ready_export(w)}/link",
+        statuses(401, 201, 404, 404, 404, 404, 404),
+    ),
+    # The secret in the address is the only key: whoever holds the link downloads, once.
+    Row("GET", "/api/v1/exports/<string:secret>", export_link, EVERYONE_OK),
     Row(
         "POST",
         "/api/v1/me/password",

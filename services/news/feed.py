@@ -24,6 +24,7 @@ from models.base import utcnow
 from services import scoping
 from services.errors import NotFound
 from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, paginate
+from services.profiles import public_name
 
 
 @dataclass
@@ -44,7 +45,7 @@ class FeedItem:
     def author(self) -> dict:
         return {
             "id": self.post.author.id,
-            "display_name": self.post.author.display_name,
+            "display_name": public_name(self.post.author),
             "role": self.author_role,
         }
 
