@@ -38,6 +38,7 @@ def create_app(config=None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     from app import (
+        account_pages,
         auth,
         cli,
         health,
@@ -67,6 +68,7 @@ def create_app(config=None) -> Flask:
     outages.init_app(app)
     register_api(app)
     health.init_app(app)
+    account_pages.init_app(app)
     cli.init_app(app)
     return app
 

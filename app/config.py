@@ -95,6 +95,20 @@ class Config:
     # Attempts at the current password when changing it, per member.
     PASSWORD_CHANGE_RATE_LIMIT = "5 per hour"
 
+    # Links in e-mails (address checks, password resets) open pages of this server.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # An account whose address is not confirmed works this many days after registration, and
+    # its member is reminded once, this many days after it.
+    EMAIL_VERIFICATION_GRACE_DAYS = int(os.environ.get("EMAIL_VERIFICATION_GRACE_DAYS", "7"))
+    EMAIL_VERIFICATION_REMINDER_DAYS = int(os.environ.get("EMAIL_VERIFICATION_REMINDER_DAYS", "3"))
+    # Asking for a link by e-mail (a new address check, a password reset): per address and
+    # per client address. Opening links (whose tokens cannot be guessed): per client address.
+    EMAIL_LINK_RATE_LIMIT_PER_ADDRESS = "3 per hour"
+    EMAIL_LINK_RATE_LIMIT_PER_IP = "10 per hour"
+    LINK_USE_RATE_LIMIT_PER_IP = "30 per hour"
+    # Changes of address asked for, per member (each checks the password and sends an e-mail).
+    EMAIL_CHANGE_RATE_LIMIT = "5 per hour"
+
     SCHEDULER_DISPATCH_SECONDS = int(os.environ.get("SCHEDULER_DISPATCH_SECONDS", "5"))
 
     # Logs (app/logs.py): `json` (one object a line) or `text` (for people); the level.
@@ -166,6 +180,15 @@ class Config:
             )
         if cls.TOKEN_IDLE_DAYS < 1 or cls.TOKEN_LIFETIME_DAYS < 1:
             raise ConfigurationError("TOKEN_IDLE_DAYS and TOKEN_LIFETIME_DAYS must be at least 1.")
+        if not 0 < cls.EMAIL_VERIFICATION_REMINDER_DAYS < cls.EMAIL_VERIFICATION_GRACE_DAYS:
+            raise ConfigurationError(
+                "EMAIL_VERIFICATION_REMINDER_DAYS must be at least 1 and fewer than "
+                "EMAIL_VERIFICATION_GRACE_DAYS."
+            )
+        if not cls.PUBLIC_BASE_URL.startswith(("https://", "http://")):
+            raise ConfigurationError(
+                "PUBLIC_BASE_URL must be the address members open, e.g. https://palier.example.org"
+            )
         if cls.LOG_FORMAT not in LOG_FORMATS:
             raise ConfigurationError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
         if cls.PROMETHEUS_MULTIPROC_DIR and not Path(cls.PROMETHEUS_MULTIPROC_DIR).is_dir():
@@ -214,6 +237,11 @@ class ProductionConfig(Config):
             raise ConfigurationError(
                 "Set MAIL_DEFAULT_SENDER (e.g. Palier <palier@example.org>) with MAIL_SERVER: "
                 "mail servers refuse the default sender of development."
+            )
+        if os.environ.get("MAIL_SERVER") and not os.environ.get("PUBLIC_BASE_URL"):
+            raise ConfigurationError(
+                "Set PUBLIC_BASE_URL (e.g. https://palier.example.org) with MAIL_SERVER: the "
+                "links e-mailed to members would otherwise point at 127.0.0.1."
             )
         # Counters in each worker's memory multiply every limit by the number of workers.
         if not os.environ.get("REDIS_URL") and not _flag("RATELIMIT_ALLOW_MEMORY"):

@@ -16,7 +16,7 @@ from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
 from notifications.senders import sender_from_config
-from services import accounts, bookings, exports, loans, retention
+from services import accounts, bookings, email_verification, exports, loans, retention
 from services.news import publishing, reminders
 from services.reports import mailing, snapshots
 
@@ -78,6 +78,10 @@ def end_expired_sessions() -> None:
     _run("end_expired_sessions", accounts.end_expired_sessions)
 
 
+def remind_unverified_emails() -> None:
+    _run("remind_unverified_emails", email_verification.remind_unverified)
+
+
 def build_monthly_reports() -> None:
     """Build the monthly reports due, then e-mail each landlord's report of last month, each in
     its own unit of work: an SMTP server that refuses one leaves it unsent, and the others
@@ -130,6 +134,7 @@ SCHEDULE = (
     (publish_scheduled_posts, 60),
     (remind_events_and_close_polls, 300),
     (end_expired_sessions, 3600),
+    (remind_unverified_emails, 3600),
     (retry_monthly_reports, 3600),
     (build_exports, 60),
     (purge_personal_data, 3600),

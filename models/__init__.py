@@ -3,7 +3,7 @@
 `db` lives here rather than in `app/` so that services and models never import the web layer.
 """
 
-from models.accounts import ApiToken, User
+from models.accounts import AccountLink, ApiToken, LinkPurpose, User
 from models.base import db
 from models.bookings import Booking, BookingSeries, BookingStatus, CalendarFeed
 from models.content import Scope, Visibility
@@ -55,6 +55,7 @@ from models.residences import Building, Residence
 from models.spaces import Closure, OpeningHours, Space, SpacePhoto
 
 __all__ = [
+    "AccountLink",
     "ApiToken",
     "AuditAction",
     "AuditEntry",
@@ -78,6 +79,7 @@ __all__ = [
     "InviteCode",
     "Landlord",
     "LandlordStaff",
+    "LinkPurpose",
     "Listing",
     "ListingKind",
     "ListingPhoto",

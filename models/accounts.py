@@ -1,12 +1,18 @@
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Timestamped, UTCDateTime, db, utcnow
+from models.base import Timestamped, UTCDateTime, db, enum_column, utcnow
 
 LOCALES = ("fr", "en")
+
+
+def normalize_email(email: str) -> str:
+    """An address as stored: trimmed and lower-cased, so that uniqueness ignores case."""
+    return email.strip().lower()
 
 
 class User(UserMixin, Timestamped, db.Model):
@@ -26,6 +32,11 @@ class User(UserMixin, Timestamped, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(2), default="fr")
     avatar_url: Mapped[str | None] = mapped_column(sa.String(500))
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
+    # When the member opened the link sent to `email`; None until then (a grace period runs
+    # from `created_at`, services/email_verification.py).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the one reminder to confirm the address was sent.
+    verification_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the member erased their account (services/erasure.py): the row stays, emptied of
     # everything personal, so that what neighbours and the monthly reports need keeps its author.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -56,5 +67,30 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")
+
+
+class LinkPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+    CHANGE_EMAIL = "change_email"
+
+
+class AccountLink(db.Model):
+    """A single-use link e-mailed to a member (address check, password reset, change of
+    address); only the SHA-256 of its secret is stored."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose, name="link_purpose"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The address the link was sent to: the one to verify, or the new one of a change.
+    email: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")

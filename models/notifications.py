@@ -18,7 +18,17 @@ class Notification(db.Model):
     """An outbox row: one message for one member, written with the change that causes it."""
 
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_pending", "status", "not_before"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_pending", "status", "not_before"),
+        # The member's inbox, newest first, and its unread count.
+        sa.Index("ix_notifications_inbox", "recipient_id", "id"),
+        sa.Index(
+            "ix_notifications_unread",
+            "recipient_id",
+            postgresql_where=sa.text("read_at IS NULL"),
+            sqlite_where=sa.text("read_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(
@@ -38,5 +48,7 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the member read it in the app's inbox (push delivery does not count).
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient = relationship("User")

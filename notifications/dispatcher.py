@@ -80,6 +80,10 @@ def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
 
     groups: dict[tuple, list[Notification]] = defaultdict(list)
     for row in rows:
+        if row.read_at is not None:  # read in the app's inbox before push could send it
+            _finish(row, NotificationStatus.DROPPED, "read in the app")
+            counts["dropped"] += 1
+            continue
         choice = preferences.get(row.recipient_id)
         if not wanted(choice.categories if choice else None, row.kind):
             _finish(row, NotificationStatus.DROPPED, "switched off by the member")

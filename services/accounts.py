@@ -12,16 +12,15 @@ from sqlalchemy import and_, delete, func, not_, select
 from sqlalchemy.exc import IntegrityError
 
 from models import ApiToken, Device, User, db
+from models.accounts import normalize_email
 from models.base import utcnow
+from services import email_verification
+from services.account_mail import send_account_mail
 from services.errors import NotAuthenticated, NotFound, field_error
 from services.pagination import Page, paginate
 
 # A token's last use is written at most this often, so that reads do not each cost a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def _hasher() -> PasswordHasher:
@@ -37,31 +36,32 @@ def register(email: str, password: str, display_name: str, locale: str = "fr") -
     """Create an account for this address unless it already has one, and tell nobody which.
 
     The caller gets the same answer either way, after the same costly work (the password is
-    hashed in both cases), so that registering does not reveal who has an account. An existing
-    account is left untouched.
+    hashed, an e-mail sent), so that registering does not reveal who has an account. A new
+    account gets a link that confirms its address; an existing account is left untouched,
+    and its owner is told that someone tried.
     """
     email = normalize_email(email)
     password_hash = hash_password(password)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    owner = db.session.scalar(select(User).where(User.email == email))
+    if owner is not None:
+        send_account_mail(owner, "registration_attempt")
         return
+    user = User(
+        email=email, password_hash=password_hash, display_name=display_name.strip(), locale=locale
+    )
     try:
         with db.session.begin_nested():
-            db.session.add(
-                User(
-                    email=email,
-                    password_hash=password_hash,
-                    display_name=display_name.strip(),
-                    locale=locale,
-                )
-            )
+            db.session.add(user)
     except IntegrityError:
-        pass  # registered by a simultaneous request: the same answer
+        return  # registered by a simultaneous request: the same answer
+    email_verification.send_link(user)
 
 
 def log_in(email: str, password: str, device_name: str) -> tuple[User, str]:
     """Check the credentials and return the user with a new bearer token for this device.
 
-    An unknown e-mail and a wrong password fail alike, after the same hashing work.
+    An unknown e-mail and a wrong password fail alike, after the same hashing work. A member
+    whose grace period ended before they confirmed their address is refused (403).
     """
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     hasher = _hasher()
@@ -72,6 +72,7 @@ def log_in(email: str, password: str, device_name: str) -> tuple[User, str]:
         hasher.verify(user.password_hash, password)
     except VerificationError:
         raise NotAuthenticated("Wrong e-mail or password.") from None
+    email_verification.refuse_if_grace_over(user)
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
     return user, issue_token(user, device_name)
@@ -220,22 +221,27 @@ def revoke_other_sessions(user: User, current: ApiToken | None) -> int:
     return len(tokens)
 
 
-def verify_password(user: User, password: str) -> None:
-    """Raise VerificationError unless `password` is the member's (asked again before a change
-    of password or an erasure)."""
-    _hasher().verify(user.password_hash, password)
+def check_current_password(user: User, password: str, field: str = "current_password") -> None:
+    """A 422 on `field` unless `password` is the member's (asked again before a change of
+    password or an erasure)."""
+    try:
+        _hasher().verify(user.password_hash, password)
+    except VerificationError:
+        raise field_error(field, "This is not your current password.") from None
 
 
 def change_password(
     user: User, current: ApiToken | None, current_password: str, new_password: str
 ) -> None:
     """Change the password, given the current one, and sign every other session out."""
-    try:
-        verify_password(user, current_password)
-    except VerificationError:
-        raise field_error("current_password", "This is not your current password.") from None
+    check_current_password(user, current_password)
+    set_password(user, new_password, keep=current)
+
+
+def set_password(user: User, new_password: str, keep: ApiToken | None = None) -> None:
+    """A new password: every session but `keep` (every one, without it) is signed out."""
     user.password_hash = hash_password(new_password)
-    revoke_other_sessions(user, current)
+    revoke_other_sessions(user, keep)
     db.session.flush()
 
 

@@ -20,7 +20,6 @@ them rather than a silent cancellation.
 
 from datetime import datetime
 
-from argon2.exceptions import VerificationError
 from sqlalchemy import delete, func, or_, select, update
 
 from models import (
@@ -51,7 +50,7 @@ from models import (
 )
 from models.base import utcnow
 from services import accounts, exports, photos
-from services.errors import Conflict, field_error
+from services.errors import Conflict
 from services.memberships import set_status
 from services.moderation import audit
 
@@ -94,10 +93,7 @@ def erase_account(user: User, password: str, now: datetime | None = None) -> Non
     """Erase the member's account, given their password; 409 naming the loans and exchanges
     still in progress, 422 on `password` when it is wrong. Every session ends."""
     now = now or utcnow()
-    try:
-        accounts.verify_password(user, password)
-    except VerificationError:
-        raise field_error("password", "This is not your password.") from None
+    accounts.check_current_password(user, password, field="password")
     # One erasure at a time per member, and no sign-in slips between the check and the end.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     deals = open_deals(user)

@@ -13,6 +13,7 @@ from flask_sqlalchemy.session import Session
 from app.extensions import limiter
 from models import db
 from tests.session_app import session_app
+from tests.smtp import Mailbox, smtp_server
 from tests.world import World, build_world
 
 
@@ -123,3 +124,10 @@ def fcm(fake_fcm):
     if not hasattr(fake_fcm, "sender"):
         fake_fcm.sender = FcmSender(fake_fcm.service_account(), name="palier-tests")
     return fake_fcm
+
+
+@pytest.fixture
+def mailbox(app) -> Mailbox:
+    """A real SMTP server on 127.0.0.1 that receives the app's e-mails (tests/smtp.py)."""
+    with smtp_server(app) as received:
+        yield received

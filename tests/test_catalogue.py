@@ -23,10 +23,9 @@ def test_every_message_id_has_a_french_translation():
     with CATALOGUE.open("rb") as po:
         catalogue = read_po(po)
     found = set()
+    methods = [("**.py", "python"), ("templates/**.html", "jinja2")]
     for package in ("app", "services", "notifications"):
-        for _, _, message, _, _ in extract_from_dir(
-            ROOT / package, [("**.py", "python")], keywords=keywords()
-        ):
+        for _, _, message, _, _ in extract_from_dir(ROOT / package, methods, keywords=keywords()):
             found.add(message if isinstance(message, str) else message[0])
     assert len(found) > 40  # the extraction itself works
     untranslated = sorted(m for m in found if not (catalogue.get(m) and catalogue.get(m).string))

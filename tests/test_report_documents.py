@@ -12,7 +12,6 @@ import subprocess
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -152,37 +151,6 @@ def figures() -> dict:
     }
 
 
-class Inbox:
-    """What the SMTP server received: each message's envelope."""
-
-    def __init__(self):
-        self.envelopes = []
-        self.port = None
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def inbox(app):
-    """A real SMTP server on 127.0.0.1, and the app's mail settings pointed at it."""
-    received = Inbox()
-    server = Controller(received, hostname="127.0.0.1", port=free_port())
-    server.start()
-    received.port = server.port
-    settings = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
-    before = {name: app.config[name] for name in settings}
-    app.config.update(settings)
-    mail.init_app(app)  # Flask-Mail reads its settings here
-    try:
-        yield received
-    finally:
-        app.config.update(before)
-        mail.init_app(app)
-        server.stop()
-
-
 def landlord(locale: str, recipients: list[str]) -> Landlord:
     return Landlord(name="Habitat Est", report_recipients=recipients, report_locale=locale)
 
@@ -195,14 +163,14 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 
 
 def test_the_report_reaches_its_recipients_as_a_pdf_that_reads_as_it_should(
-    figures, inbox, tmp_path
+    figures, mailbox, tmp_path
 ):
     recipients = ["direction@habitat-est.test", "agence.nord@habitat-est.test"]
 
     sent = email_report(landlord("fr", recipients), figures, report_pdf(figures, "fr"))
 
     assert sent == 2
-    [envelope] = inbox.envelopes
+    [envelope] = mailbox.envelopes
     assert sorted(envelope.rcpt_tos) == sorted(recipients)
     message = email.message_from_bytes(envelope.content, policy=policy.default)
     assert message["Subject"] == "Palier — rapport mensuel, octobre 2026 — Résidence Les Tilleuls"
@@ -254,10 +222,10 @@ def ink(path) -> float:
         return 1 - sum(histogram[250:]) / (grey.width * grey.height)
 
 
-def test_an_english_speaking_landlord_gets_the_report_in_english(figures, inbox):
+def test_an_english_speaking_landlord_gets_the_report_in_english(figures, mailbox):
     email_report(landlord("en", ["board@habitat-est.test"]), figures, report_pdf(figures, "en"))
 
-    [envelope] = inbox.envelopes
+    [envelope] = mailbox.envelopes
     message = email.message_from_bytes(envelope.content, policy=policy.default)
     assert message["Subject"] == "Palier — monthly report, October 2026 — Résidence Les Tilleuls"
     [attachment] = message.iter_attachments()
@@ -267,9 +235,9 @@ def test_an_english_speaking_landlord_gets_the_report_in_english(figures, inbox)
     assert "octobre" not in text
 
 
-def test_a_landlord_without_recipients_is_sent_nothing(figures, inbox):
+def test_a_landlord_without_recipients_is_sent_nothing(figures, mailbox):
     assert email_report(landlord("fr", []), figures, b"%PDF-1.7") == 0
-    assert inbox.envelopes == []
+    assert mailbox.envelopes == []
 
 
 def test_without_a_mail_server_the_mail_is_written_to_the_log(app, figures, caplog):
@@ -393,7 +361,7 @@ def test_changes_read_as_in_the_language(change, kind, locale, text):
 # Through the scheduler's job and the endpoints, from a world's stored report
 
 
-def test_the_job_emails_last_months_landlord_report_once(app, world, inbox):
+def test_the_job_emails_last_months_landlord_report_once(app, world, mailbox):
     world.landlord.report_recipients = ["direction@habitat-est.test"]
     world.other_landlord.report_recipients = ["dg@autre-bailleur.test"]
     for landlord in (world.landlord, world.other_landlord):
@@ -404,11 +372,11 @@ def test_the_job_emails_last_months_landlord_report_once(app, world, inbox):
     jobs.build_monthly_reports()
     jobs.build_monthly_reports()  # an hour later: nothing twice
 
-    assert sorted(envelope.rcpt_tos[0] for envelope in inbox.envelopes) == [
+    assert sorted(envelope.rcpt_tos[0] for envelope in mailbox.envelopes) == [
         "dg@autre-bailleur.test",
         "direction@habitat-est.test",
     ]
-    message = email.message_from_bytes(inbox.envelopes[0].content, policy=policy.default)
+    message = email.message_from_bytes(mailbox.envelopes[0].content, policy=policy.default)
     [attachment] = list(message.iter_attachments())
     pages, text = pdf_text(attachment.get_content())
     assert pages >= 1 and "Habitat Est" in text
@@ -417,7 +385,7 @@ def test_the_job_emails_last_months_landlord_report_once(app, world, inbox):
     assert db.session.scalars(unsent.where(MonthlyReport.residence_id.is_(None))).all() == []
 
 
-def test_a_refused_mail_stays_unsent_and_goes_next_time(app, world, inbox):
+def test_a_refused_mail_stays_unsent_and_goes_next_time(app, world, mailbox):
     world.landlord.report_recipients = ["direction@habitat-est.test"]
     snapshots.build_month(world.landlord, snapshots.last_complete_month())
     db.session.commit()
@@ -425,11 +393,11 @@ def test_a_refused_mail_stays_unsent_and_goes_next_time(app, world, inbox):
     app.config["MAIL_PORT"] = free_port()  # nobody listens there
     mail.init_app(app)
     jobs.build_monthly_reports()
-    assert inbox.envelopes == []
-    app.config["MAIL_PORT"] = inbox.port
+    assert mailbox.envelopes == []
+    app.config["MAIL_PORT"] = mailbox.port
     mail.init_app(app)
     jobs.build_monthly_reports()
-    assert [envelope.rcpt_tos for envelope in inbox.envelopes] == [["direction@habitat-est.test"]]
+    assert [envelope.rcpt_tos for envelope in mailbox.envelopes] == [["direction@habitat-est.test"]]
 
 
 @pytest.mark.parametrize("kind", ["csv", "pdf"])

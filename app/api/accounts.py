@@ -9,8 +9,14 @@ from app.auth import signed_in_user
 from app.openapi import ApiBlueprint
 from app.schemas.accounts import (
     AccountErasureSchema,
+    EmailChangeSchema,
+    EmailLinkRequestSchema,
+    EmailSentSchema,
+    LinkTokenSchema,
+    LinkUsedSchema,
     LoginSchema,
     PasswordChangeSchema,
+    PasswordResetSchema,
     ProfileUpdateSchema,
     RegisterSchema,
     RegistrationAcceptedSchema,
@@ -20,13 +26,14 @@ from app.schemas.accounts import (
     UserSchema,
 )
 from app.schemas.common import PageArgs
-from services import accounts, erasure
+from services import accounts, email_changes, email_verification, erasure, password_resets
 
 blp = ApiBlueprint(
     "accounts",
     __name__,
     description="Accounts: registration, signing in and out from each phone, sessions, the "
-    "password and my own profile.",
+    "password and my own profile; the links e-mailed to confirm an address, choose a new "
+    "password or change the address.",
 )
 
 
@@ -42,8 +49,11 @@ def register(data):
     """Create an account
 
     Then sign in to get a token. The answer is the same whether the address was free (the
-    account is created) or already had an account (which is left untouched), so that it
-    reveals nobody's account.
+    account is created, and a link to confirm the address is e-mailed) or already had an
+    account (which is left untouched; its owner is told by e-mail), so that it reveals
+    nobody's account. The account works for a grace period without a confirmed address
+    (`email_verification_grace_until` of `GET /me`); then signing in answers 403 until the
+    address is confirmed.
     """
     accounts.register(**data)
     return {"detail": gettext("If this address can be used, its account is ready: sign in.")}
@@ -56,12 +66,14 @@ def register(data):
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.doc(security=[])
-@blp.errors(401, 429)
+@blp.errors(401, 403, 429)
 def log_in(data):
     """Sign in
 
     From a device: returns a bearer token for that device (signing in again from the same
-    device name replaces its token). A wrong e-mail or password answers 401, alike.
+    device name replaces its token). A wrong e-mail or password answers 401, alike. After
+    the grace period, a member who has not confirmed their address gets 403 (with
+    `email_verification_required`): ask for a new link with `/auth/verify-email/resend`.
     """
     user, token = accounts.log_in(data["email"], data["password"], data["device_name"])
     return {"token": token, "user": user}
@@ -86,7 +98,7 @@ def log_out():
 def get_me():
     """Get my account
 
-    My name, e-mail, language and avatar.
+    My name, e-mail (and whether it is confirmed), language and avatar.
     """
     return signed_in_user()
 
@@ -175,3 +187,113 @@ def revoke_other_sessions():
     Every session but this one ends (sign this one out with `/auth/logout`).
     """
     return {"revoked": accounts.revoke_other_sessions(signed_in_user(), g.api_token)}
+
+
+@blp.route("/auth/verify-email", methods=["POST"])
+@blp.allowed_while_suspended
+@rate_limits.link_use_per_ip
+@blp.arguments(LinkTokenSchema)
+@blp.response(200, LinkUsedSchema)
+@blp.doc(security=[])
+@blp.errors(429)
+def verify_email(data):
+    """Confirm my e-mail address
+
+    With the token of the link e-mailed at registration (the app opens the link's address
+    and sends its `token`). A link works once, for 7 days; an unknown, used or expired one
+    answers 422 on `token`.
+    """
+    user = email_verification.verify_email(data["token"])
+    return {"detail": gettext("Your e-mail address is confirmed."), "email": user.email}
+
+
+@blp.route("/auth/verify-email/resend", methods=["POST"])
+@blp.allowed_while_suspended
+@rate_limits.email_link_per_ip
+@rate_limits.email_link_per_address
+@blp.arguments(EmailLinkRequestSchema)
+@blp.response(202, EmailSentSchema)
+@blp.doc(security=[])
+@blp.errors(429)
+def resend_verification_email(data):
+    """Send the address's confirmation link again
+
+    A new link goes to the address if its account has not confirmed it yet. The answer is the
+    same in every case, so that it reveals nobody's account.
+    """
+    email_verification.resend_link(data["email"])
+    return {"detail": gettext("If this address awaits confirmation, a new link is on its way.")}
+
+
+@blp.route("/auth/password-reset", methods=["POST"])
+@blp.allowed_while_suspended
+@rate_limits.email_link_per_ip
+@rate_limits.email_link_per_address
+@blp.arguments(EmailLinkRequestSchema)
+@blp.response(202, EmailSentSchema)
+@blp.doc(security=[])
+@blp.errors(429)
+def request_password_reset(data):
+    """Ask for a new password (forgotten password)
+
+    A link valid one hour is e-mailed to the address if it has an account; a new one voids
+    the earlier ones. The answer is the same in every case, so that it reveals nobody's
+    account.
+    """
+    password_resets.request_reset(data["email"])
+    return {"detail": gettext("If this address has an account, a link is on its way.")}
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@blp.allowed_while_suspended
+@rate_limits.link_use_per_ip
+@blp.arguments(PasswordResetSchema)
+@blp.response(200, LinkUsedSchema)
+@blp.doc(security=[])
+@blp.errors(429)
+def reset_password(data):
+    """Choose a new password from the e-mailed link
+
+    With the link's `token`: the password changes and every session of the account ends (sign
+    in again). A link works once, for one hour; an unknown, used or expired one answers 422 on
+    `token`.
+    """
+    user = password_resets.reset_password(data["token"], data["new_password"])
+    return {"detail": gettext("Your password is changed: sign in with it."), "email": user.email}
+
+
+@blp.route("/me/email", methods=["POST"])
+@blp.allowed_while_suspended
+@login_required
+@rate_limits.email_change_per_member
+@blp.arguments(EmailChangeSchema)
+@blp.response(202, EmailSentSchema)
+@blp.errors(429)
+def request_email_change(data):
+    """Change my e-mail address
+
+    With my current password (422 on `current_password` when wrong). A link valid 24 hours is
+    e-mailed to the new address; the account keeps its address until the link is opened, and
+    the old address is then told. The answer does not say whether the new address already
+    has an account.
+    """
+    email_changes.request_change(signed_in_user(), data["current_password"], data["new_email"])
+    return {"detail": gettext("Open the link we e-mailed to the new address to confirm it.")}
+
+
+@blp.route("/auth/email-change/confirm", methods=["POST"])
+@blp.allowed_while_suspended
+@rate_limits.link_use_per_ip
+@blp.arguments(LinkTokenSchema)
+@blp.response(200, LinkUsedSchema)
+@blp.doc(security=[])
+@blp.errors(409, 429)
+def confirm_email_change(data):
+    """Confirm my new e-mail address
+
+    With the `token` of the link e-mailed to the new address: it becomes the account's
+    address, confirmed. 409 when another account took the address meanwhile; an unknown, used
+    or expired link answers 422 on `token`.
+    """
+    user = email_changes.confirm_change(data["token"])
+    return {"detail": gettext("Your e-mail address is changed."), "email": user.email}

@@ -1,15 +1,16 @@
 """Rate limits, each a setting of app/config.py: sign-in and registration per client address
-and per e-mail; password changes per member; joining with an invite code per account and per
-address; photo uploads and requests to neighbours (loans, help exchanges) per account. Every
-write of the API is limited per account as well (app/extensions.py). A refused request answers
-429 with Retry-After.
+and per e-mail; links by e-mail (address checks, password resets) per address and per client
+address, and opening them per client address; password and e-mail changes per member; joining
+with an invite code per account and per address; photo uploads and requests to neighbours
+(loans, help exchanges) per account. Every write of the API is limited per account as well
+(app/extensions.py). A refused request answers 429 with Retry-After.
 """
 
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import account_key, limiter
-from services.accounts import normalize_email
+from models.accounts import normalize_email
 
 
 def _account_key() -> str:
@@ -48,4 +49,13 @@ neighbour_requests = limiter.shared_limit(
 )
 password_change_per_member = limiter.limit(
     _setting("PASSWORD_CHANGE_RATE_LIMIT"), key_func=account_key, scope="password-member"
+)
+# Links by e-mail (address checks, password resets): each request may send an e-mail.
+email_link_per_ip = limiter.limit(_setting("EMAIL_LINK_RATE_LIMIT_PER_IP"), scope="email-link-ip")
+email_link_per_address = limiter.limit(
+    _setting("EMAIL_LINK_RATE_LIMIT_PER_ADDRESS"), key_func=_account_key, scope="email-link-address"
+)
+link_use_per_ip = limiter.limit(_setting("LINK_USE_RATE_LIMIT_PER_IP"), scope="link-use-ip")
+email_change_per_member = limiter.limit(
+    _setting("EMAIL_CHANGE_RATE_LIMIT"), key_func=account_key, scope="email-change-member"
 )

@@ -5,6 +5,8 @@ from marshmallow import fields, validate
 
 from app.schemas.common import ApiSchema, EmailAddress, Language, ResponseSchema, page_of, text
 from app.schemas.devices import PLATFORMS
+from services import email_verification
+from services.account_links import MAX_TOKEN_LENGTH
 
 
 def new_password(**kwargs) -> fields.String:
@@ -19,12 +21,17 @@ def new_password(**kwargs) -> fields.String:
     )
 
 
-class RegisterSchema(ApiSchema):
-    email = EmailAddress(
+def address(**kwargs) -> EmailAddress:
+    return EmailAddress(
         required=True,
         validate=validate.Length(max=254, error=lazy_gettext("At most {max} characters.")),
         metadata={"example": "nadia@example.org"},
+        **kwargs,
     )
+
+
+class RegisterSchema(ApiSchema):
+    email = address()
     password = new_password()
     display_name = text(80, required=True, metadata={"example": "Nadia B."})
     locale = Language(load_default="fr")
@@ -36,12 +43,30 @@ class LoginSchema(ApiSchema):
     device_name = text(100, required=True, metadata={"example": "Pixel 7 de Nadia"})
 
 
+class VerificationGraceEnd(fields.DateTime):
+    """Until when an account works without a confirmed address: null once confirmed."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return email_verification.grace_ends_at(obj)
+
+
 class UserSchema(ResponseSchema):
     id = fields.Integer()
     email = fields.String()
     display_name = fields.String()
     locale = Language()
     avatar_url = fields.String(allow_none=True)
+    email_verified = fields.Function(
+        lambda user: user.email_verified_at is not None,
+        metadata={"type": "boolean", "description": "Whether the member confirmed the address"},
+    )
+    email_verification_grace_until = VerificationGraceEnd(
+        allow_none=True,
+        metadata={
+            "description": "Until an unconfirmed address is confirmed, when signing in stops "
+            "working (403); null once it is"
+        },
+    )
 
 
 class TokenSchema(ResponseSchema):
@@ -104,3 +129,39 @@ class AccountErasureSchema(ApiSchema):
 class PasswordChangeSchema(ApiSchema):
     current_password = text(200, required=True, load_only=True)
     new_password = new_password()
+
+
+class EmailLinkRequestSchema(ApiSchema):
+    """An address to e-mail a link to, if it has an account."""
+
+    email = address()
+
+
+class EmailSentSchema(ResponseSchema):
+    """The same answer whether or not an e-mail was sent, so that it reveals nobody's account."""
+
+    detail = fields.String(required=True, metadata={"description": "A message to show"})
+
+
+class LinkTokenSchema(ApiSchema):
+    """The token of a link e-mailed to the member (the `token` of the link's address)."""
+
+    token = text(MAX_TOKEN_LENGTH, required=True, load_only=True)
+
+
+class PasswordResetSchema(LinkTokenSchema):
+    new_password = new_password()
+
+
+class EmailChangeSchema(ApiSchema):
+    current_password = text(200, required=True, load_only=True)
+    new_email = address()
+
+
+class LinkUsedSchema(ResponseSchema):
+    """What the link did."""
+
+    detail = fields.String(required=True, metadata={"description": "A message to show"})
+    email = fields.String(
+        required=True, metadata={"description": "The account's address, confirmed"}
+    )

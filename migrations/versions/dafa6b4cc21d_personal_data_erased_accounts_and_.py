@@ -1,7 +1,7 @@
 """Personal data: erased accounts and export requests
 
 Revision ID: dafa6b4cc21d
-Revises: dc26462ca4c3
+Revises: d883c207ff6e
 Create Date: 2026-11-26 14:29:32.279174
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dafa6b4cc21d'
-down_revision = 'dc26462ca4c3'
+down_revision = 'd883c207ff6e'
 branch_labels = None
 depends_on = None
 
