@@ -16,7 +16,7 @@ from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
 from notifications.senders import sender_from_config
-from services import accounts, bookings, email_verification, exports, loans, retention
+from services import accounts, bookings, email_verification, erasure, exports, loans, retention
 from services.news import publishing, reminders
 from services.reports import mailing, snapshots
 
@@ -114,6 +114,8 @@ PURGES = (
     ("purge_closed_deal_messages", retention.purge_closed_deal_messages),
     ("expire_export_archives", exports.expire_archives),
     ("purge_export_requests", exports.purge_requests),
+    ("purge_account_links", retention.purge_account_links),
+    ("purge_unconfirmed_accounts", erasure.purge_unconfirmed_accounts),
 )
 MAX_BATCHES = 100
 

@@ -9,8 +9,9 @@ key to `users` ever cascades through their history or the monthly figures:
   neighbour" in the reader's language (services/profiles.public_name);
 - emptied: the thread messages they wrote ("message deleted" for the other side), the notes of
   their loan requests and answers;
-- removed: sessions (revoked), phones, notification settings, calendar addresses, blocks either
-  way, photos of their listings and posts (files included), their export archives;
+- removed: sessions (revoked), phones, notification settings, calendar addresses, e-mailed
+  account links, blocks either way, photos of their listings and posts (files included), their
+  export archives;
 - cancelled: their bookings still to come (a room freed harms nobody), their listings closed.
 
 Loans in progress and help exchanges not ended must be closed first, on either side: they
@@ -18,11 +19,13 @@ involve a neighbour who must be able to finish them with someone, so the answer 
 them rather than a silent cancellation.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from models import (
+    AccountLink,
     ApiToken,
     AuditAction,
     Block,
@@ -38,6 +41,7 @@ from models import (
     Loan,
     LoanStatus,
     Membership,
+    MembershipEvent,
     MembershipStatus,
     Message,
     Notification,
@@ -49,7 +53,7 @@ from models import (
     db,
 )
 from models.base import utcnow
-from services import accounts, exports, photos
+from services import accounts, exports, photos, retention
 from services.errors import Conflict
 from services.memberships import set_status
 from services.moderation import audit
@@ -59,6 +63,7 @@ EXCHANGES_IN_PROGRESS = (ExchangeStatus.PROPOSED, ExchangeStatus.ACCEPTED)
 BOOKINGS_HELD = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
 # The audit entry's reason; the member's own words are not asked for.
 REASON = "Account erased at the member's request (GDPR article 17)."
+UNCONFIRMED_REASON = "Account erased: its e-mail address was never confirmed."
 
 
 def erased_email(user_id: int) -> str:
@@ -103,10 +108,16 @@ def erase_account(user: User, password: str, now: datetime | None = None) -> Non
             count=len(deals),
             extra={"open_deals": deals},
         )
+    erase(user, now, actor=user, reason=REASON)
+
+
+def erase(user: User, now: datetime, *, actor: User | None, reason: str) -> None:
+    """Empty the account (the caller checked there is no deal in progress); `actor` None is
+    the platform itself (the purge of accounts never confirmed)."""
     _cancel_future_bookings(user, now)
     _close_listings_and_drop_photos(user)
     _empty_private_texts(user, now)
-    _leave_everywhere(user)
+    _leave_everywhere(user, actor, reason)
     _forget_devices_and_settings(user)
     _empty_notifications(user)
     exports.drop_all(user)
@@ -154,7 +165,7 @@ def _empty_private_texts(user: User, now: datetime) -> None:
     )
 
 
-def _leave_everywhere(user: User) -> None:
+def _leave_everywhere(user: User, actor: User | None, reason: str) -> None:
     """Every membership ends (a `left` event for the reports), with an entry in each
     residence's audit log; landlord-wide staff rights end too."""
     memberships = db.session.scalars(
@@ -167,9 +178,9 @@ def _leave_everywhere(user: User) -> None:
         set_status(membership, MembershipStatus.LEFT, reason="erased")
         audit.record(
             AuditAction.MEMBERSHIP_CHANGE,
-            actor=user,
+            actor=actor,
             residence_id=membership.residence_id,
-            reason=REASON,
+            reason=reason,
             target_kind=TargetKind.MEMBER,
             target_id=user.id,
             subject_id=user.id,
@@ -192,6 +203,8 @@ def _forget_devices_and_settings(user: User) -> None:
         delete(NotificationPreferences).where(NotificationPreferences.user_id == user.id)
     )
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    # The e-mailed links hold the addresses they were sent to.
+    db.session.execute(delete(AccountLink).where(AccountLink.user_id == user.id))
     db.session.execute(
         delete(Block).where(or_(Block.blocker_id == user.id, Block.blocked_id == user.id))
     )
@@ -213,3 +226,47 @@ def _empty_notifications(user: User) -> None:
         )
         .values(status=NotificationStatus.DROPPED)
     )
+
+
+def purge_unconfirmed_accounts(now: datetime | None = None) -> int:
+    """Accounts whose address was never confirmed, RETENTION_DAYS["unconfirmed_accounts"]
+    after registration (never before the grace period ends): one that never joined anything is
+    deleted with its sessions and links; one that did is erased like any account, unless a
+    loan or exchange is still in progress (it is then looked at again at the next run). A
+    batch; returns how many accounts it removed or erased."""
+    now = now or utcnow()
+    grace = timedelta(days=current_app.config["EMAIL_VERIFICATION_GRACE_DAYS"])
+    registered_before = now - max(retention.period("unconfirmed_accounts"), grace)
+    candidates = db.session.scalars(
+        select(User)
+        .where(
+            User.email_verified_at.is_(None),
+            User.erased_at.is_(None),
+            User.created_at < registered_before,
+        )
+        .order_by(User.id)
+        .limit(retention.BATCH)
+        .with_for_update(skip_locked=True)
+    ).all()
+    done = 0
+    for user in candidates:
+        if open_deals(user):
+            continue
+        if _never_joined(user):
+            db.session.delete(user)
+        else:
+            erase(user, now, actor=None, reason=UNCONFIRMED_REASON)
+        done += 1
+    db.session.flush()
+    return done
+
+
+def _never_joined(user: User) -> bool:
+    """Whether the account has no history the residences keep: never a member, never staff
+    (what cascades with it then is its own: sessions, phones, links, settings)."""
+    history = (
+        select(MembershipEvent.id).where(MembershipEvent.user_id == user.id).exists(),
+        select(Membership.id).where(Membership.user_id == user.id).exists(),
+        select(LandlordStaff.id).where(LandlordStaff.user_id == user.id).exists(),
+    )
+    return not any(db.session.scalar(select(clause)) for clause in history)

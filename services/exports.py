@@ -9,8 +9,9 @@ exchange, a blocked member), never their e-mail, their messages or their notes.
 
 Archives are kept under the upload folder (`exports/`, never served as a static file) until
 they are downloaded or for RETENTION_DAYS["export_archives"]. The member downloads the archive
-through a link asked for from the app (`POST /me/exports/<id>/link`): a random secret whose
-SHA-256 only is stored, that works once, without the bearer token (a browser or a download
+through a link asked for from the app (`POST /me/exports/<id>/link`): a random secret (256
+bits) signed with SECRET_KEY, as the e-mailed account links are (services/account_links.py),
+whose SHA-256 only is stored; it works once, without the bearer token (a browser or a download
 manager can open it); asking for a new link ends the previous one. No link is ever written to
 the outbox or an e-mail, where it would outlive its use.
 """
@@ -23,7 +24,9 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import force_locale, gettext
+from itsdangerous import BadSignature, Signer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -110,14 +113,18 @@ def issue_link(user: User, export_id: int) -> tuple[ExportRequest, str]:
     secret = secrets.token_urlsafe(32)
     request.link_hash = _digest(secret)
     db.session.flush()
-    return request, secret
+    return request, _signer().sign(secret).decode()
 
 
-def claim_download(secret: str, now: datetime | None = None) -> Path:
+def claim_download(token: str, now: datetime | None = None) -> Path:
     """The archive's path, for one download: the link and the archive then end (the file is
     removed by the hourly purge, after the answer has been sent). 404 for a link unknown,
     used, replaced or past its end."""
     now = now or utcnow()
+    try:
+        secret = _signer().unsign(token).decode()
+    except BadSignature:
+        raise NotFound(GONE) from None
     request = db.session.scalar(
         select(ExportRequest).where(ExportRequest.link_hash == _digest(secret)).with_for_update()
     )
@@ -227,6 +234,10 @@ def _drop_archive(request: ExportRequest) -> None:
     if request.filename:
         photos.drop_if_committed(f"{FOLDER}/{request.filename}")
         request.filename = None
+
+
+def _signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="palier.export-download")
 
 
 def _digest(secret: str) -> str:

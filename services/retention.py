@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 
 from models import (
+    AccountLink,
     ApiToken,
     Delivery,
     ExchangeStatus,
@@ -47,6 +48,12 @@ RETENTION_DAYS = {
     # looked into; the messages stay as "message deleted", so threads and counts keep their
     # shape.
     "closed_deal_messages": 365,
+    # Accounts whose address was never confirmed, from registration (services/erasure.py;
+    # never before the grace period of EMAIL_VERIFICATION_GRACE_DAYS ends).
+    "unconfirmed_accounts": 30,
+    # E-mailed account links (address checks, password resets), from their end (used or
+    # expired): they hold the address they were sent to.
+    "account_links": 7,
 }
 
 EXCHANGES_ENDED = (ExchangeStatus.DONE, ExchangeStatus.DECLINED, ExchangeStatus.CANCELLED)
@@ -105,6 +112,13 @@ def purge_expired_invite_codes(now: datetime | None = None) -> int:
     before = cutoff("expired_invite_codes", now)
     return delete_batch(
         InviteCode, or_(InviteCode.expires_at < before, InviteCode.revoked_at < before)
+    )
+
+
+def purge_account_links(now: datetime | None = None) -> int:
+    before = cutoff("account_links", now)
+    return delete_batch(
+        AccountLink, or_(AccountLink.expires_at < before, AccountLink.used_at < before)
     )
 
 

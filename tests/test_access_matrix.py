@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from models import ApiToken, Block, Comment, ExportRequest, Message, db
+from models import ApiToken, Block, Comment, Message, db
 from services import exports
 from services.reports import snapshots
 from tests.photos import png_bytes
@@ -74,15 +74,11 @@ def ready_export(world: World) -> int:
     return request.id
 
 
-EXPORT_SECRET = "a-secret-download-link"
-
-
 def export_link(world: World) -> str:
-    """A download link of the resident's archive (its secret known here)."""
-    request = db.session.get(ExportRequest, ready_export(world))
-    request.link_hash = hashlib.sha256(EXPORT_SECRET.encode()).hexdigest()
+    """A download link of the resident's archive."""
+    token = exports.issue_link(world.users["resident"], ready_export(world))[1]
     db.session.commit()
-    return f"/api/v1/exports/{EXPORT_SECRET}"
+    return f"/api/v1/exports/{token}"
 
 
 def comment_id(world: World) -> int:
@@ -156,7 +152,7 @@ MATRIX = [
         statuses(401, 201, 404, 404, 404, 404, 404),
     ),
     # The secret in the address is the only key: whoever holds the link downloads, once.
-    Row("GET", "/api/v1/exports/<string:secret>", export_link, EVERYONE_OK),
+    Row("GET", "/api/v1/exports/<string:token>", export_link, EVERYONE_OK),
     Row(
         "POST",
         "/api/v1/me/password",

@@ -258,7 +258,7 @@ def test_the_link_works_once_and_a_new_link_ends_the_previous_one(client, world)
 def test_a_link_past_the_archives_end_does_not_work(client, world):
     export_id, url = build_and_link(client, world)
     request = db.session.get(ExportRequest, export_id)
-    secret = url.rsplit("/", 1)[1]
+    token = url.rsplit("/", 1)[1]
     later = request.expires_at + timedelta(seconds=1)
     with pytest.raises(NotFound):
-        exports.claim_download(secret, now=later)
+        exports.claim_download(token, now=later)

@@ -7,22 +7,27 @@ from sqlalchemy import func, select
 
 from app import jobs
 from models import (
+    AccountLink,
     ApiToken,
     Delivery,
     ExportRequest,
     ExportStatus,
     InviteCode,
+    LinkPurpose,
     Membership,
+    MembershipEvent,
     Message,
     Notification,
     NotificationStatus,
+    User,
     db,
 )
 from models.base import utcnow
 from notifications import outbox
-from services import accounts, conversations, exports, loans, retention
+from services import account_links, accounts, conversations, erasure, exports, loans, retention
 from services.reports.figures import landlord_figures
 from tests.test_reports import OCTOBER, build_october
+from tests.world import user
 
 
 def count(model, *conditions) -> int:
@@ -180,3 +185,42 @@ def test_purges_that_keep_a_months_figures(fcm, purge):
     db.session.expire_all()
     assert landlord_figures(world.landlord, OCTOBER) == before
     assert count(Membership) > 0
+
+
+def test_accounts_never_confirmed_go_30_days_after_registering(world):
+    """One that never joined anything is deleted; one that joined a residence is erased like
+    any account (its history stays, anonymous); one with a loan in progress waits."""
+    for member in world.users.values():
+        member.email_verified_at = utcnow()
+    ghost = user("ghost@test.palier", "Fantôme")
+    joined = user("joined@test.palier", "Jo")
+    db.session.flush()
+    accounts.issue_token(ghost, "phone")
+    db.session.add(Membership(user=joined, residence=world.home))
+    db.session.add(
+        MembershipEvent(
+            residence_id=world.home.id, user_id=joined.id, change="joined", reason="invite_code"
+        )
+    )
+    world.users["solidaire"].email_verified_at = None  # he has a loan in progress
+    db.session.commit()
+    ghost_id, joined_id = ghost.id, joined.id
+
+    assert until_done(erasure.purge_unconfirmed_accounts, utcnow() + timedelta(days=29)) == [0]
+    assert until_done(erasure.purge_unconfirmed_accounts, utcnow() + timedelta(days=31)) == [2, 0]
+    db.session.expire_all()
+    assert db.session.get(User, ghost_id) is None
+    assert count(ApiToken, ApiToken.user_id == ghost_id) == 0
+    erased = db.session.get(User, joined_id)
+    assert erased.erased_at is not None and erased.email == f"erased-{joined_id}@erased.invalid"
+    assert world.users["solidaire"].erased_at is None
+
+
+def test_account_links_go_7_days_after_their_end(world):
+    nadia = world.users["resident"]
+    account_links.issue(nadia, LinkPurpose.RESET_PASSWORD, nadia.email)  # one hour
+    account_links.issue(nadia, LinkPurpose.VERIFY_EMAIL, nadia.email)  # seven days
+    db.session.commit()
+    assert until_done(retention.purge_account_links, utcnow() + timedelta(days=8)) == [1, 0]
+    assert until_done(retention.purge_account_links, utcnow() + timedelta(days=15)) == [1, 0]
+    assert count(AccountLink) == 0

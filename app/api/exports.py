@@ -54,12 +54,12 @@ def create_export_link(export_id):
     a new link ends the previous one. 409 unless the archive is ready (being built, already
     downloaded or expired).
     """
-    request, secret = exports.issue_link(signed_in_user(), export_id)
-    url = url_for("exports.download_export", secret=secret, _external=True)
+    request, token = exports.issue_link(signed_in_user(), export_id)
+    url = url_for("exports.download_export", token=token, _external=True)
     return {"url": url, "expires_at": request.expires_at}
 
 
-@blp.route("/exports/<string:secret>", methods=["GET"])
+@blp.route("/exports/<string:token>", methods=["GET"])
 @blp.doc(
     security=[],
     responses={
@@ -69,13 +69,13 @@ def create_export_link(export_id):
         }
     },
 )
-def download_export(secret):
+def download_export(token):
     """Download my archive
 
-    The link from `POST /me/exports/<id>/link`: the secret in the address is the only key,
+    The link from `POST /me/exports/<id>/link`: the token in the address is the only key,
     and it works once. 404 for a link used, replaced or past its end.
     """
-    path = exports.claim_download(secret)
+    path = exports.claim_download(token)
     response = send_file(
         path, mimetype="application/zip", as_attachment=True, download_name="palier-my-data.zip"
     )
