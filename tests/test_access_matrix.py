@@ -952,6 +952,7 @@ def test_access(client, world, row, role):
             else {"json": body}
         ),
     )
+    response.close()  # a file answered (an export archive) is closed, as a server would
     assert response.status_code == row.expected[role], response.get_data(as_text=True)
     if response.status_code >= 400:
         assert response.mimetype == "application/problem+json"

@@ -123,7 +123,7 @@ def update_me(changes):
 @blp.arguments(AccountErasureSchema)
 @blp.response(204)
 @blp.errors(409, 429)
-def erase_me(data):
+def erase_my_account(data):
     """Erase my account
 
     For good (GDPR article 17), given my password (422 on `password` when wrong). Loans in
