@@ -52,6 +52,9 @@ def dispatch(
             .order_by(Notification.id)
             .limit(batch_rows)
             .with_for_update(skip_locked=True)
+            # Locked rows as they are now (read in the app meanwhile, say), not as this
+            # session may have loaded them before.
+            .execution_options(populate_existing=True)
         ).all()
         if not rows:
             db.session.commit()

@@ -1,5 +1,6 @@
 """E-mail: the one Flask-Mail instance and `send_mail`, through which everything the app e-mails
-goes (monthly reports; later address checks and password resets).
+goes (monthly reports; address checks, password resets and changes of address:
+services/account_mail.py).
 
 E-mails go over SMTP with the MAIL_* settings (app/config.py). Without MAIL_SERVER (development)
 nothing is sent: `send_mail` writes the e-mail to the log instead (logger `notifications.mail`,

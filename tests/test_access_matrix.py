@@ -12,8 +12,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from models import ApiToken, Block, Comment, Message, db
-from services import exports
+from models import ApiToken, Block, Comment, LinkPurpose, Message, db
+from notifications import outbox
+from services import account_links, exports
 from services.reports import snapshots
 from tests.photos import png_bytes
 from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World, today
@@ -97,6 +98,22 @@ def message_id(world: World) -> int:
     return message.id
 
 
+def link_token(world: World, purpose: LinkPurpose, email: str = "resident@test.palier") -> str:
+    """A link e-mailed to the resident: whoever holds its token may use it, once."""
+    token = account_links.issue(world.users["resident"], purpose, email)
+    db.session.commit()
+    return token
+
+
+def notification_id(world: World) -> int:
+    """A notification of the resident's inbox."""
+    [notification] = outbox.enqueue(
+        [world.users["resident"]], "thanks", {"author": "Sam"}, key="matrix", link="palier://me"
+    )
+    db.session.commit()
+    return notification.id
+
+
 SQUARE = {
     "type": "Polygon",
     "coordinates": [
@@ -172,6 +189,67 @@ MATRIX = [
         "POST",
         "/api/v1/me/sessions/revoke-others",
         lambda w: "/api/v1/me/sessions/revoke-others",
+        SIGNED_IN_OK,
+    ),
+    # Links e-mailed to members: the token is the credential, whoever sends it.
+    Row(
+        "POST",
+        "/api/v1/auth/verify-email",
+        lambda w: "/api/v1/auth/verify-email",
+        EVERYONE_OK,
+        lambda w: {"token": link_token(w, LinkPurpose.VERIFY_EMAIL)},
+    ),
+    Row(
+        "POST",
+        "/api/v1/auth/verify-email/resend",
+        lambda w: "/api/v1/auth/verify-email/resend",
+        # The same answer whatever the address.
+        statuses(202, 202, 202, 202, 202, 202, 202),
+        lambda w: {"email": "resident@test.palier"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/auth/password-reset",
+        lambda w: "/api/v1/auth/password-reset",
+        statuses(202, 202, 202, 202, 202, 202, 202),
+        lambda w: {"email": "resident@test.palier"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/auth/password-reset/confirm",
+        lambda w: "/api/v1/auth/password-reset/confirm",
+        EVERYONE_OK,
+        lambda w: {
+            "token": link_token(w, LinkPurpose.RESET_PASSWORD),
+            "new_password": "a brand new password",
+        },
+    ),
+    Row(
+        "POST",
+        "/api/v1/me/email",
+        lambda w: "/api/v1/me/email",
+        statuses(401, 202, 202, 202, 202, 202, 202),
+        lambda w: {"current_password": PASSWORD, "new_email": "nouvelle@test.palier"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/auth/email-change/confirm",
+        lambda w: "/api/v1/auth/email-change/confirm",
+        EVERYONE_OK,
+        lambda w: {"token": link_token(w, LinkPurpose.CHANGE_EMAIL, "nouvelle@test.palier")},
+    ),
+    Row("GET", "/api/v1/me/notifications", lambda w: "/api/v1/me/notifications", SIGNED_IN_OK),
+    Row(
+        "POST",
+        "/api/v1/me/notifications/<int:notification_id>/read",
+        lambda w: f"/api/v1/me/notifications/{notification_id(w)}/read",
+        # The resident's notification: anyone else's inbox does not have it.
+        statuses(401, 200, 404, 404, 404, 404, 404),
+    ),
+    Row(
+        "POST",
+        "/api/v1/me/notifications/read-all",
+        lambda w: "/api/v1/me/notifications/read-all",
         SIGNED_IN_OK,
     ),
     Row("GET", "/api/v1/residences", lambda w: "/api/v1/residences", SIGNED_IN_OK),

@@ -102,11 +102,33 @@ def test_production_accepts_a_proper_key(monkeypatch):
 def test_production_sends_mail_only_from_a_sender_of_its_own(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://palier.example.org")
     monkeypatch.delenv("MAIL_DEFAULT_SENDER", raising=False)
     with pytest.raises(ConfigurationError, match="Set MAIL_DEFAULT_SENDER"):
         with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
     monkeypatch.setenv("MAIL_DEFAULT_SENDER", "Palier <palier@example.org>")
     with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
+
+
+@pytest.mark.usefixtures("production_environment")
+def test_production_mails_links_only_to_its_public_address(monkeypatch):
+    """Links e-mailed to members (address checks, password resets) must open this server."""
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setenv("MAIL_DEFAULT_SENDER", "Palier <palier@example.org>")
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="Set PUBLIC_BASE_URL"):
+        with_key(ProductionConfig, secrets.token_urlsafe(48)).check()
+
+
+def test_the_reminder_comes_within_the_grace_period():
+    late = type(
+        "LateReminder",
+        (Config,),
+        {"DEVELOPMENT_SECRET_KEY_ALLOWED": True, "EMAIL_VERIFICATION_REMINDER_DAYS": 7},
+    )
+    with pytest.raises(ConfigurationError, match="EMAIL_VERIFICATION_REMINDER_DAYS"):
+        late.check()
 
 
 def test_any_other_config_refuses_the_development_key():

@@ -275,3 +275,12 @@ def test_the_link_points_at_the_public_base_url(client, app, mailbox, monkeypatc
         "palier.example.org",
         "/account/verify-email",
     )
+
+
+def test_the_pages_are_rate_limited_per_client(client, app):
+    limit = int(app.config["LINK_USE_RATE_LIMIT_PER_IP"].split()[0])
+    for _ in range(limit):
+        assert client.post("/account/verify-email", data={"token": "made.up"}).status_code == 422
+    refused = client.post("/account/verify-email", data={"token": "made.up"})
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    assert "Trop de tentatives" in refused.get_data(as_text=True)
