@@ -17,6 +17,9 @@ key to `users` ever cascades through their history or the monthly figures:
 Loans in progress and help exchanges not ended must be closed first, on either side: they
 involve a neighbour who must be able to finish them with someone, so the answer is 409 naming
 them rather than a silent cancellation.
+
+The same erasure ends accounts whose address was never confirmed (`purge_unconfirmed_accounts`,
+a retention job); only an account that never joined anything is deleted outright.
 """
 
 from datetime import datetime, timedelta
@@ -118,7 +121,7 @@ def erase(user: User, now: datetime, *, actor: User | None, reason: str) -> None
     _close_listings_and_drop_photos(user)
     _empty_private_texts(user, now)
     _leave_everywhere(user, actor, reason)
-    _forget_devices_and_settings(user)
+    _forget_devices_and_settings(user, now)
     _empty_notifications(user)
     exports.drop_all(user)
     user.email = erased_email(user.id)
@@ -191,8 +194,7 @@ def _leave_everywhere(user: User, actor: User | None, reason: str) -> None:
     )
 
 
-def _forget_devices_and_settings(user: User) -> None:
-    now = utcnow()
+def _forget_devices_and_settings(user: User, now: datetime) -> None:
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
