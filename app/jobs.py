@@ -16,7 +16,7 @@ from app.transactions import unit_of_work
 from models import db
 from notifications import dispatcher
 from notifications.senders import sender_from_config
-from services import accounts, bookings, email_verification, loans
+from services import accounts, bookings, email_verification, erasure, exports, loans, retention
 from services.news import publishing, reminders
 from services.reports import mailing, snapshots
 
@@ -99,6 +99,35 @@ def retry_monthly_reports() -> None:
     build_monthly_reports()
 
 
+def build_exports() -> None:
+    """Build the archives members asked for, a few per unit of work, until none waits."""
+    while _run("build_exports", exports.build_pending_exports):
+        pass
+
+
+# Each purge does one batch per unit of work (services/retention.py); a run stops after
+# MAX_BATCHES of one purge, and the next run goes on.
+PURGES = (
+    ("purge_notifications", retention.purge_notifications),
+    ("purge_revoked_sessions", retention.purge_revoked_sessions),
+    ("purge_expired_invite_codes", retention.purge_expired_invite_codes),
+    ("purge_closed_deal_messages", retention.purge_closed_deal_messages),
+    ("expire_export_archives", exports.expire_archives),
+    ("purge_export_requests", exports.purge_requests),
+    ("purge_account_links", retention.purge_account_links),
+    ("purge_unconfirmed_accounts", erasure.purge_unconfirmed_accounts),
+)
+MAX_BATCHES = 100
+
+
+def purge_personal_data() -> None:
+    """Apply the retention periods: every purge, batch after batch, until each is done."""
+    for name, purge in PURGES:
+        for _ in range(MAX_BATCHES):
+            if (_run(name, purge) or 0) < retention.BATCH:
+                break
+
+
 # job, seconds between runs (the dispatcher's is a setting: every few seconds).
 SCHEDULE = (
     (dispatch_notifications, "SCHEDULER_DISPATCH_SECONDS"),
@@ -109,6 +138,8 @@ SCHEDULE = (
     (end_expired_sessions, 3600),
     (remind_unverified_emails, 3600),
     (retry_monthly_reports, 3600),
+    (build_exports, 60),
+    (purge_personal_data, 3600),
 )
 
 # Jobs at fixed times of the calendar (Europe/Paris), also run once when a scheduler starts

@@ -60,6 +60,12 @@ class ConflictingPeriodSchema(ma.Schema):
     due_on = ma.fields.Date(required=True)
 
 
+class OpenDealSchema(ma.Schema):
+    kind = ma.fields.String(required=True, metadata={"enum": ["loan", "exchange"]})
+    id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+
+
 class ProblemSchema(ma.Schema):
     """An error (RFC 9457, application/problem+json), in the caller's language. Some answers
     add extension members, named here so that generated clients keep them."""
@@ -93,6 +99,10 @@ class ProblemSchema(ma.Schema):
     conflicting_period = ma.fields.Nested(
         ConflictingPeriodSchema,
         metadata={"description": "409: the days the object is already lent."},
+    )
+    open_deals = ma.fields.List(
+        ma.fields.Nested(OpenDealSchema),
+        metadata={"description": "409: the loans and exchanges to close before erasing."},
     )
     conflicting_dates = ma.fields.List(
         ma.fields.Date(), metadata={"description": "409: the dates of a series that clash."}

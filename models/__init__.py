@@ -10,6 +10,7 @@ from models.content import Scope, Visibility
 from models.conversations import Message, Thanks
 from models.devices import Delivery, Device, NotificationPreferences
 from models.exchanges import ExchangeStatus, HelpExchange
+from models.exports import ExportRequest, ExportStatus
 from models.landlords import Landlord, LandlordStaff
 from models.listings import Listing, ListingKind, ListingPhoto, ListingStatus
 from models.loans import Loan, LoanStatus
@@ -72,6 +73,8 @@ __all__ = [
     "Device",
     "EventRsvp",
     "ExchangeStatus",
+    "ExportRequest",
+    "ExportStatus",
     "FilteredWord",
     "HelpExchange",
     "InviteCode",

@@ -37,6 +37,9 @@ class User(UserMixin, Timestamped, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the one reminder to confirm the address was sent.
     verification_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the member erased their account (services/erasure.py): the row stays, emptied of
+    # everything personal, so that what neighbours and the monthly reports need keeps its author.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships = relationship("Membership", back_populates="user")
 

@@ -19,7 +19,9 @@ def enqueue(
     link: str,
     urgent: bool = False,
 ) -> list[Notification]:
-    """Add one pending notification per recipient; a key already enqueued is not added again."""
+    """Add one pending notification per recipient; a key already enqueued is not added again,
+    and a member who erased their account gets none (a neighbour may still thank them)."""
+    recipients = [user for user in recipients if user.erased_at is None]
     keys = {user.id: f"{key}:{user.id}" for user in recipients}
     existing = set(
         db.session.scalars(

@@ -164,6 +164,10 @@ TEXTS = {
         lazy_gettext("You are no longer a member of the residence's network"),
         lazy_gettext("Reason: %(reason)s. Contact your landlord for any question."),
     ),
+    "export_ready": (
+        lazy_gettext("Your data is ready"),
+        lazy_gettext("Download the archive once from the app, within %(days)s days."),
+    ),
     "report_upheld": (
         lazy_gettext("Thank you for your report"),
         lazy_gettext("A moderator looked at it and took action."),

@@ -82,7 +82,9 @@ TEXTS = {
 
 def send_account_mail(user: User, kind: str, address: str | None = None, **params) -> bool:
     """E-mail `user` (at `address`, else their own) in their language; False when the SMTP
-    server did not take it."""
+    server did not take it, or when the account was erased (its address reaches nobody)."""
+    if user.erased_at is not None:
+        return False
     subject, body = TEXTS[kind]
     params = {"name": user.display_name, **params}
     with force_locale(user.locale):

@@ -71,7 +71,7 @@ def check_credentials(email: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     hasher = _hasher()
     try:
-        if user is None:
+        if user is None or user.erased_at is not None:
             hasher.verify(_dummy_hash(hasher), password)
             raise VerificationError
         hasher.verify(user.password_hash, password)
@@ -229,12 +229,13 @@ def revoke_other_sessions(user: User, current: ApiToken | None) -> int:
     return len(tokens)
 
 
-def check_current_password(user: User, password: str) -> None:
-    """A 422 on `current_password` unless it is the member's password."""
+def check_current_password(user: User, password: str, field: str = "current_password") -> None:
+    """A 422 on `field` unless `password` is the member's (asked again before a change of
+    password or an erasure)."""
     try:
         _hasher().verify(user.password_hash, password)
     except VerificationError:
-        raise field_error("current_password", "This is not your current password.") from None
+        raise field_error(field, "This is not your current password.") from None
 
 
 def change_password(

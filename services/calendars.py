@@ -25,6 +25,7 @@ from models.base import utcnow
 from services import scoping
 from services.errors import Forbidden, NotFound
 from services.pagination import Page, paginate
+from services.profiles import public_name
 from services.spaces import get_space
 
 HISTORY = timedelta(days=30)
@@ -117,7 +118,7 @@ def _calendar(name: str, bookings, with_members: bool) -> bytes:
         event.add("dtend", booking.ends_at.astimezone(zone))
         summary = f"{booking.space.name} – {booking.purpose}"
         if with_members:
-            summary += f" ({booking.member.display_name})"
+            summary += f" ({public_name(booking.member)})"
         event.add("summary", summary)
         event.add("location", f"{booking.space.name}, {booking.space.residence.name}")
         event.add(

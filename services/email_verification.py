@@ -76,6 +76,7 @@ def remind_unverified(now: datetime | None = None) -> int:
         select(User)
         .where(
             User.email_verified_at.is_(None),
+            User.erased_at.is_(None),
             User.verification_reminded_at.is_(None),
             User.created_at <= now - timedelta(days=config["EMAIL_VERIFICATION_REMINDER_DAYS"]),
             User.created_at > now - timedelta(days=config["EMAIL_VERIFICATION_GRACE_DAYS"]),

@@ -13,7 +13,7 @@ def request_reset(email: str) -> None:
     """E-mail a reset link to the account of `email`, if there is one (the caller answers
     alike). A new link voids the member's earlier ones."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
-    if user is None:
+    if user is None or user.erased_at is not None:
         return
     account_links.void_unused(user, LinkPurpose.RESET_PASSWORD)
     token = account_links.issue(user, LinkPurpose.RESET_PASSWORD, user.email)

@@ -51,7 +51,7 @@ def store_photo(data: bytes, field: str = "photo") -> StoredPhoto:
     folder.mkdir(parents=True, exist_ok=True)
     # Saved without `exif=`: Pillow writes no EXIF (and so no GPS position) unless asked.
     image.save(folder / filename, format=image_format, quality=85)
-    db.session.info.setdefault(WRITTEN, []).append(filename)
+    keep_if_committed(filename)
     return StoredPhoto(filename, image.width, image.height)
 
 
@@ -108,7 +108,18 @@ def drop_photos(collection: list) -> None:
 
 def drop_photo(filename: str) -> None:
     """Remove a photo's file once the unit of work that deleted its row has committed."""
-    db.session.info.setdefault(DROPPED, []).append(filename)
+    drop_if_committed(filename)
+
+
+def keep_if_committed(path: str) -> None:
+    """A file just written under the upload folder (`path` relative to it) is removed if the
+    unit of work is rolled back (photos, export archives)."""
+    db.session.info.setdefault(WRITTEN, []).append(path)
+
+
+def drop_if_committed(path: str) -> None:
+    """Remove a file under the upload folder once the unit of work has committed."""
+    db.session.info.setdefault(DROPPED, []).append(path)
 
 
 # Files follow the unit of work: a photo stored by a unit that is rolled back is removed, and

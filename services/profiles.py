@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, or_, select
 
 from models import (
@@ -18,6 +19,19 @@ from models import (
 )
 from services import scoping
 from services.errors import NotFound
+
+# How a member who erased their account is named to everyone (services/erasure.py).
+FORMER_NEIGHBOUR = lazy_gettext("Former neighbour")
+
+
+def public_name(user: User) -> str:
+    """The name a member shows their neighbours, in the reader's language once erased."""
+    return shown_name(user.display_name, user.erased_at)
+
+
+def shown_name(display_name: str, erased_at) -> str:
+    """`public_name` from the two columns, for reads that select columns, not members."""
+    return str(FORMER_NEIGHBOUR) if erased_at is not None else display_name
 
 
 @dataclass

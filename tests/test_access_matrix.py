@@ -14,7 +14,7 @@ import pytest
 
 from models import ApiToken, Block, Comment, LinkPurpose, Message, db
 from notifications import outbox
-from services import account_links
+from services import account_links, exports
 from services.reports import snapshots
 from tests.photos import png_bytes
 from tests.world import FEED_SECRET, PARIS, PASSWORD, ROLES, World, today
@@ -65,6 +65,21 @@ MESSAGE_AUTHOR_DELETES = statuses(401, 204, 404, 403, 404, 404, 404)
 def session_id(world: World, role: str) -> int:
     digest = hashlib.sha256(world.tokens[role].encode()).hexdigest()
     return db.session.scalar(db.select(ApiToken.id).where(ApiToken.token_hash == digest))
+
+
+def ready_export(world: World) -> int:
+    """The resident's archive, built and not downloaded yet."""
+    request = exports.request_export(world.users["resident"])
+    exports.build_pending_exports()
+    db.session.commit()
+    return request.id
+
+
+def export_link(world: World) -> str:
+    """A download link of the resident's archive."""
+    token = exports.issue_link(world.users["resident"], ready_export(world))[1]
+    db.session.commit()
+    return f"/api/v1/exports/{token}"
 
 
 def comment_id(world: World) -> int:
@@ -132,6 +147,29 @@ MATRIX = [
     ),
     Row("GET", "/api/v1/me", lambda w: "/api/v1/me", SIGNED_IN_OK),
     Row("PATCH", "/api/v1/me", lambda w: "/api/v1/me", SIGNED_IN_OK, lambda w: {"locale": "en"}),
+    Row(
+        "DELETE",
+        "/api/v1/me",
+        lambda w: "/api/v1/me",
+        # The resident and the solidaire have a loan and an exchange in progress together.
+        statuses(401, 409, 204, 409, 204, 204, 204),
+        lambda w: {"password": PASSWORD},
+    ),
+    Row(
+        "POST",
+        "/api/v1/me/export",
+        lambda w: "/api/v1/me/export",
+        statuses(401, 202, 202, 202, 202, 202, 202),
+    ),
+    Row("GET", "/api/v1/me/exports", lambda w: "/api/v1/me/exports", SIGNED_IN_OK),
+    Row(
+        "POST",
+        "/api/v1/me/exports/<int:export_id>/link",
+        lambda w: f"/api/v1/me/exports/{ready_export(w)}/link",
+        statuses(401, 201, 404, 404, 404, 404, 404),
+    ),
+    # The secret in the address is the only key: whoever holds the link downloads, once.
+    Row("GET", "/api/v1/exports/<string:token>", export_link, EVERYONE_OK),
     Row(
         "POST",
         "/api/v1/me/password",
@@ -992,6 +1030,7 @@ def test_access(client, world, row, role):
             else {"json": body}
         ),
     )
+    response.close()  # a file answered (an export archive) is closed, as a server would
     assert response.status_code == row.expected[role], response.get_data(as_text=True)
     if response.status_code >= 400:
         assert response.mimetype == "application/problem+json"

@@ -8,6 +8,7 @@ from app.api import rate_limits
 from app.auth import signed_in_user
 from app.openapi import ApiBlueprint
 from app.schemas.accounts import (
+    AccountErasureSchema,
     EmailChangeSchema,
     EmailLinkRequestSchema,
     EmailSentSchema,
@@ -25,7 +26,7 @@ from app.schemas.accounts import (
     UserSchema,
 )
 from app.schemas.common import PageArgs
-from services import accounts, email_changes, email_verification, password_resets
+from services import accounts, email_changes, email_verification, erasure, password_resets
 
 blp = ApiBlueprint(
     "accounts",
@@ -113,6 +114,25 @@ def update_me(changes):
     My display name and my language (notifications and answers follow it).
     """
     return accounts.update_profile(signed_in_user(), changes)
+
+
+@blp.route("/me", methods=["DELETE"])
+@blp.allowed_while_suspended
+@login_required
+@rate_limits.password_change_per_member
+@blp.arguments(AccountErasureSchema)
+@blp.response(204)
+@blp.errors(409, 429)
+def erase_my_account(data):
+    """Erase my account
+
+    For good (GDPR article 17), given my password (422 on `password` when wrong). Loans in
+    progress and help exchanges not ended, on either side, must be closed first: 409 lists
+    them in `open_deals`. Then my bookings to come are cancelled, my listings closed, my
+    messages shown to the other side as deleted, my photos, phones and sessions removed;
+    what I published stays, by "Former neighbour". Every session ends, this one included.
+    """
+    erasure.erase_account(signed_in_user(), data["password"])
 
 
 @blp.route("/me/password", methods=["POST"])

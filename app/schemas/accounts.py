@@ -122,6 +122,10 @@ class SessionsRevokedSchema(ResponseSchema):
     )
 
 
+class AccountErasureSchema(ApiSchema):
+    password = text(200, required=True, load_only=True)
+
+
 class PasswordChangeSchema(ApiSchema):
     current_password = text(200, required=True, load_only=True)
     new_password = new_password()

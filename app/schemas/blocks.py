@@ -2,12 +2,12 @@
 
 from marshmallow import fields
 
-from app.schemas.common import ResponseSchema, page_of
+from app.schemas.common import ResponseSchema, page_of, public_name_of
 
 
 class BlockedMemberSchema(ResponseSchema):
     id = fields.Integer()
-    display_name = fields.String()
+    display_name = public_name_of()
     avatar_url = fields.String(allow_none=True)
 
 

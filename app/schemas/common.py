@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 from models.accounts import LOCALES
 from models.base import INT32_MAX
 from services.geojson import to_geojson
+from services.profiles import public_name
 
 NUL_MESSAGE = lazy_gettext("May not contain the NUL character (U+0000).")
 SURROGATE_MESSAGE = lazy_gettext("Contains a character that is not text (a lone surrogate).")
@@ -219,9 +220,15 @@ def body_until_deleted() -> fields.Function:
     )
 
 
+def public_name_of(member=lambda row: row) -> fields.Function:
+    """A member's display name as neighbours see it ("Former neighbour", translated, once they
+    erased their account); `member` finds the user in the object dumped."""
+    return fields.Function(lambda row: public_name(member(row)), metadata={"type": "string"})
+
+
 class AuthorSchema(ResponseSchema):
     id = fields.Integer()
-    display_name = fields.String()
+    display_name = public_name_of()
 
 
 class PhotoSchema(ResponseSchema):

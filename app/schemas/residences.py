@@ -13,6 +13,7 @@ from app.schemas.common import (
     enum_of,
     one_of,
     page_of,
+    public_name_of,
     text,
 )
 from models import MembershipRole, MembershipStatus
@@ -100,7 +101,7 @@ class NearbyListSchema(ResponseSchema):
 class MemberSchema(ResponseSchema):
     id = fields.Integer(metadata={"description": "The membership's id."})
     user_id = fields.Integer()
-    display_name = fields.String(attribute="user.display_name")
+    display_name = public_name_of(lambda membership: membership.user)
     email = fields.String(
         attribute="user.email",
         allow_none=True,

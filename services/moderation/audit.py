@@ -11,6 +11,7 @@ from models import AuditAction, AuditEntry, TargetKind, User, db
 from services import scoping
 from services.csv_export import csv_safe
 from services.pagination import Page, paginate
+from services.profiles import public_name
 
 CSV_COLUMNS = (
     "id",
@@ -83,11 +84,11 @@ def audit_log_csv(user: User, residence_id: int) -> str:
                     entry.created_at.isoformat(),
                     entry.action.value,
                     entry.actor_id or "",
-                    entry.actor.display_name if entry.actor else "",
+                    public_name(entry.actor) if entry.actor else "",
                     entry.target_kind.value if entry.target_kind else "",
                     entry.target_id or "",
                     entry.subject_id or "",
-                    entry.subject.display_name if entry.subject else "",
+                    public_name(entry.subject) if entry.subject else "",
                     entry.reason,
                     _details(entry.details),
                 )

@@ -28,6 +28,7 @@ from models.base import utcnow
 from services import scoping
 from services.errors import NotFound
 from services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.profiles import shown_name
 
 
 @dataclass
@@ -195,6 +196,7 @@ def _items_query(user: User, reach: scoping.PostReach):
         *POST_COLUMNS,
         User.id,
         User.display_name,
+        User.erased_at,
         func.coalesce(role, "staff"),
         comments,
         Post.reaction_count,
@@ -209,13 +211,13 @@ def _feed_items(rows, now: datetime) -> list[FeedItem]:
     width = len(POST_COLUMNS)
     items = []
     for row in rows:
-        author_id, display_name, role, *answers = row[width:]
+        author_id, display_name, erased_at, role, *answers = row[width:]
         items.append(
             FeedItem(
                 *row[:width],
                 {
                     "id": author_id,
-                    "display_name": display_name,
+                    "display_name": shown_name(display_name, erased_at),
                     "role": getattr(role, "value", role),
                 },
                 *answers,
