@@ -43,7 +43,7 @@ class Booking(Timestamped, db.Model):
         sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
     )
     member_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     series_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("booking_series.id", ondelete="SET NULL"), index=True

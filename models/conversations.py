@@ -23,7 +23,7 @@ class Message(db.Model):
     exchange_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("help_exchanges.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
     body: Mapped[str] = mapped_column(sa.Text)
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, name="message_visibility"), default=Visibility.VISIBLE
@@ -53,9 +53,9 @@ class Thanks(db.Model):
     exchange_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("help_exchanges.id", ondelete="CASCADE")
     )
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
     recipient_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     text: Mapped[str] = mapped_column(sa.String(280))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

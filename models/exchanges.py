@@ -41,9 +41,11 @@ class HelpExchange(Timestamped, db.Model):
     residence_id: Mapped[int] = mapped_column(
         sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
     )
-    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
     member_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     exclusive: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ExchangeStatus] = mapped_column(

@@ -75,7 +75,9 @@ class Listing(Timestamped, db.Model):
     building_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("buildings.id", ondelete="SET NULL")
     )
-    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
     kind: Mapped[ListingKind] = mapped_column(enum_column(ListingKind, name="listing_kind"))
     category: Mapped[str] = mapped_column(sa.String(30))
     title: Mapped[str] = mapped_column(sa.String(120))

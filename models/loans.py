@@ -47,9 +47,11 @@ class Loan(Timestamped, db.Model):
     residence_id: Mapped[int] = mapped_column(
         sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
     )
-    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
     borrower_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     starts_on: Mapped[date] = mapped_column(sa.Date)
     due_on: Mapped[date] = mapped_column(sa.Date)

@@ -27,7 +27,7 @@ class Membership(Timestamped, db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "residence_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     residence_id: Mapped[int] = mapped_column(
         sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
     )
@@ -64,7 +64,7 @@ class MembershipEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     residence_id: Mapped[int] = mapped_column(sa.ForeignKey("residences.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     change: Mapped[MembershipChange] = mapped_column(
         enum_column(MembershipChange, name="membership_change")
     )

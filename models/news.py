@@ -58,7 +58,7 @@ class Post(Timestamped, db.Model):
         sa.ForeignKey("residences.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     kind: Mapped[PostKind] = mapped_column(enum_column(PostKind, name="post_kind"))
     title: Mapped[str | None] = mapped_column(sa.String(120))
@@ -163,7 +163,7 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
     body: Mapped[str] = mapped_column(sa.Text)
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, name="comment_visibility"), default=Visibility.VISIBLE
@@ -187,7 +187,7 @@ class Reaction(db.Model):
         sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(sa.String(10))
     # When it was given, for the monthly reports (unknown for those given before it was kept).
@@ -201,7 +201,7 @@ class EventRsvp(db.Model):
         sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
     )
     answer: Mapped[Rsvp] = mapped_column(enum_column(Rsvp, name="rsvp_answer"))
     # When it was given, for the monthly reports (unknown for those given before it was kept).
@@ -227,7 +227,7 @@ class Vote(db.Model):
         sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
     )
     option_id: Mapped[int] = mapped_column(
         sa.ForeignKey("poll_options.id", ondelete="CASCADE"), index=True
@@ -245,6 +245,6 @@ class PostRead(db.Model):
         sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
     )
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

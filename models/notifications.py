@@ -32,7 +32,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     kind: Mapped[str] = mapped_column(sa.String(50))
     # Title and body already in the recipient's language, plus the app's deep link and data.
