@@ -153,9 +153,6 @@ class LogSender:
         )
         return [Outcome(token, "sent") for token in tokens]
 
-    def close(self) -> None:
-        pass
-
 
 def _encode(message: Outgoing) -> dict:
     """The message as firebase-admin would send it, its token left for each phone."""

@@ -389,9 +389,6 @@ class _Connection(asyncio.Protocol):
                 self.transport.close()
                 return
 
-    def connection_lost(self, exc):
-        pass
-
 
 def main() -> None:
     fake = FakeFcm()
