@@ -4,6 +4,10 @@ Rows are claimed with FOR UPDATE SKIP LOCKED inside one transaction, so dispatch
 once never take the same row; if a dispatcher dies mid-run its transaction rolls back and the
 rows it held stay pending: only the batch in flight can be sent twice, and every copy carries
 the same message id for the app to drop the duplicate.
+
+A batch is read and recorded in a few statements whatever its size (rows as plain tuples, not
+ORM objects; deliveries in one multi-row INSERT; the rows' new states in one UPDATE per
+outcome): an alert to a residence is thousands of rows.
 """
 
 import logging
@@ -11,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from models import (
     Delivery,
@@ -44,17 +48,23 @@ def dispatch(
     now = now or utcnow()
     counts: dict[str, int] = defaultdict(int)
     while True:
-        rows = db.session.scalars(
-            select(Notification)
+        rows = db.session.execute(
+            select(
+                Notification.id,
+                Notification.recipient_id,
+                Notification.kind,
+                Notification.payload,
+                Notification.idempotency_key,
+                Notification.urgent,
+                Notification.attempts,
+                Notification.read_at,
+            )
             .where(
                 Notification.status == NotificationStatus.PENDING, Notification.not_before <= now
             )
             .order_by(Notification.id)
             .limit(batch_rows)
             .with_for_update(skip_locked=True)
-            # Locked rows as they are now (read in the app meanwhile, say), not as this
-            # session may have loaded them before.
-            .execution_options(populate_existing=True)
         ).all()
         if not rows:
             db.session.commit()
@@ -72,24 +82,36 @@ def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
     recipients = {row.recipient_id for row in rows}
     preferences = {
         p.user_id: p
-        for p in db.session.scalars(
-            select(NotificationPreferences).where(NotificationPreferences.user_id.in_(recipients))
+        for p in db.session.execute(
+            select(
+                NotificationPreferences.user_id,
+                NotificationPreferences.categories,
+                NotificationPreferences.quiet_hours,
+                NotificationPreferences.quiet_start_min,
+                NotificationPreferences.quiet_end_min,
+            ).where(NotificationPreferences.user_id.in_(recipients))
         )
     }
-    zones = _zones(recipients)
-    devices: dict[int, list[Device]] = defaultdict(list)
-    for device in db.session.scalars(select(Device).where(Device.user_id.in_(recipients))):
-        devices[device.user_id].append(device)
+    # Quiet hours (read in each member's time zone) never hold an urgent alert.
+    zones = _zones({row.recipient_id for row in rows if not row.urgent})
+    devices: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for device_id, user_id, token in db.session.execute(
+        select(Device.id, Device.user_id, Device.token).where(Device.user_id.in_(recipients))
+    ):
+        devices[user_id].append((device_id, token))
 
-    groups: dict[tuple, list[Notification]] = defaultdict(list)
+    record = _Record(now, first_retry)
+    groups: dict[tuple, list] = defaultdict(list)
     for row in rows:
         if row.read_at is not None:  # read in the app's inbox before push could send it
-            _finish(row, NotificationStatus.DROPPED, "read in the app")
+            record.finish(row, NotificationStatus.DROPPED, "read in the app", row.attempts)
             counts["dropped"] += 1
             continue
         choice = preferences.get(row.recipient_id)
         if not wanted(choice.categories if choice else None, row.kind):
-            _finish(row, NotificationStatus.DROPPED, "switched off by the member")
+            record.finish(
+                row, NotificationStatus.DROPPED, "switched off by the member", row.attempts
+            )
             counts["dropped"] += 1
             continue
         if not row.urgent and (choice is None or choice.quiet_hours):
@@ -98,11 +120,11 @@ def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
                 start, end, ZoneInfo(zones.get(row.recipient_id, DEFAULT_ZONE)), now
             )
             if until is not None:
-                row.not_before = until
+                record.hold(row, until)
                 counts["held"] += 1
                 continue
         if not devices[row.recipient_id]:
-            _finish(row, NotificationStatus.DROPPED, "no device")
+            record.finish(row, NotificationStatus.DROPPED, "no device", row.attempts)
             counts["dropped"] += 1
             continue
         payload = row.payload
@@ -115,7 +137,8 @@ def _dispatch_batch(sender, rows, now, first_retry, counts) -> None:
         message = Outgoing(
             message_id, title, body, link, urgent, link if kind in COLLAPSING else None
         )
-        _send_group(sender, message, members, devices, counts, now, first_retry)
+        _send_group(sender, message, members, devices, counts, record)
+    record.write()
 
 
 def notification_stats(now: datetime | None = None, landlord_ids: list[int] | None = None) -> dict:
@@ -172,45 +195,116 @@ def outbox_backlog(now: datetime | None = None) -> dict:
     }
 
 
-def _send_group(sender, message, members, devices, counts, now, first_retry) -> None:
+def _send_group(sender, message, members, devices, counts, record) -> None:
     targets = [(device, row) for row in members for device in devices[row.recipient_id]]
     results: dict[int, set[str]] = defaultdict(set)
     for start in range(0, len(targets), MAX_TOKENS):
         chunk = targets[start : start + MAX_TOKENS]
-        outcomes = sender.send(message, [device.token for device, _ in chunk])
-        for (device, row), outcome in zip(chunk, outcomes, strict=True):
+        outcomes = sender.send(message, [token for (_, token), _ in chunk])
+        for ((device_id, _), row), outcome in zip(chunk, outcomes, strict=True):
             results[row.id].add(outcome.result)
-            db.session.add(
-                Delivery(
-                    notification_id=row.id,
-                    device_id=None if outcome.result == "dead_token" else device.id,
-                    outcome=outcome.result,
-                    error_code=outcome.error_code,
-                )
-            )
-            if outcome.result == "dead_token":
-                db.session.execute(delete(Device).where(Device.id == device.id))
+            record.delivery(row.id, device_id, outcome)
             counts[outcome.result] += 1
     for row in members:
-        outcome = results[row.id]
-        row.attempts += 1
+        record.attempted(row, results[row.id])
+
+
+class _Record:
+    """What a batch did, written at its end in a few statements."""
+
+    def __init__(self, now: datetime, first_retry: timedelta):
+        self.now, self.first_retry = now, first_retry
+        self.deliveries: list[dict] = []
+        self.dead_devices: list[int] = []
+        self.sent: list[int] = []
+        self.held: list[dict] = []  # quiet hours: pending until they end
+        self.retried: list[dict] = []  # pending again, after a backoff
+        self.finished: list[dict] = []  # dropped or failed, and why
+
+    def delivery(self, notification_id: int, device_id: int | None, outcome) -> None:
+        self.deliveries.append(
+            {
+                "notification_id": notification_id,
+                # the device is deleted: its deliveries keep the outcome
+                "device_id": None if outcome.result == "dead_token" else device_id,
+                "outcome": outcome.result,
+                "error_code": outcome.error_code,
+            }
+        )
+        if outcome.result == "dead_token":
+            self.dead_devices.append(device_id)
+
+    def hold(self, row, until: datetime) -> None:
+        self.held.append({"row_id": row.id, "not_before": until})
+
+    def finish(self, row, status: NotificationStatus, error: str, attempts: int) -> None:
+        self.finished.append(
+            {"row_id": row.id, "status": status, "error": error, "attempts": attempts}
+        )
+
+    def attempted(self, row, outcome: set[str]) -> None:
+        attempts = row.attempts + 1
         if "sent" in outcome:
-            _finish(row, NotificationStatus.SENT, None)
-            row.sent_at = now
-        elif "retry" in outcome and row.attempts < MAX_ATTEMPTS:
-            row.not_before = now + first_retry * 2 ** (row.attempts - 1)
-            row.last_error = "will retry"
+            self.sent.append(row.id)
+        elif "retry" in outcome and attempts < MAX_ATTEMPTS:
+            self.retried.append(
+                {
+                    "row_id": row.id,
+                    "not_before": self.now + self.first_retry * 2 ** (attempts - 1),
+                    "attempts": attempts,
+                    "error": "will retry",
+                }
+            )
         else:
-            _finish(row, NotificationStatus.FAILED, ", ".join(sorted(outcome)))
+            self.finish(row, NotificationStatus.FAILED, ", ".join(sorted(outcome)), attempts)
 
-
-def _finish(row: Notification, status: NotificationStatus, error: str | None) -> None:
-    row.status = status
-    row.last_error = error
+    def write(self) -> None:
+        if self.deliveries:
+            db.session.execute(insert(Delivery), self.deliveries)
+        if self.dead_devices:
+            db.session.execute(delete(Device).where(Device.id.in_(self.dead_devices)))
+        if self.sent:
+            db.session.execute(
+                update(Notification)
+                .where(Notification.id.in_(self.sent))
+                .values(
+                    status=NotificationStatus.SENT,
+                    last_error=None,
+                    sent_at=self.now,
+                    attempts=Notification.attempts + 1,
+                ),
+                execution_options={"synchronize_session": False},
+            )
+        table = Notification.__table__
+        for values, rows in (
+            ({"not_before": bindparam("not_before")}, self.held),
+            (
+                {
+                    "not_before": bindparam("not_before"),
+                    "attempts": bindparam("attempts"),
+                    "last_error": bindparam("error"),
+                },
+                self.retried,
+            ),
+            (
+                {
+                    "status": bindparam("status"),
+                    "attempts": bindparam("attempts"),
+                    "last_error": bindparam("error"),
+                },
+                self.finished,
+            ),
+        ):
+            if rows:  # one statement, executed for each row
+                db.session.connection().execute(
+                    update(table).where(table.c.id == bindparam("row_id")).values(values), rows
+                )
 
 
 def _zones(recipients: set[int]) -> dict[int, str]:
     """Each member's time zone: that of their (first) residence."""
+    if not recipients:
+        return {}
     rows = db.session.execute(
         select(Membership.user_id, Residence.time_zone)
         .join(Residence, Residence.id == Membership.residence_id)

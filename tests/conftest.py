@@ -107,22 +107,24 @@ def upload_folder(app, tmp_path):
 def fake_fcm():
     from firebase_admin import messaging
 
-    from tests.fake_fcm import FakeFcm
+    from tests.fake_fcm import FakeFcm, trust
 
     fake = FakeFcm()
-    # Read once per Firebase app: set before the sender's app first sends.
+    # Read by each sender when it is made: set before.
     messaging._MessagingService.FCM_URL = fake.url + "/v1/projects/{0}/messages:send"
+    trust(fake.trust_store)  # the scheduler processes of tests/test_scheduler.py inherit it
     return fake
 
 
 @pytest.fixture
 def fcm(fake_fcm):
-    """The real firebase-admin sender, pointed at the fake server, which starts afresh."""
+    """The real FCM sender (firebase-admin's messages, google-auth's access token, TLS), pointed
+    at the fake server, which starts afresh."""
     from notifications.senders import FcmSender
 
     fake_fcm.reset()
     if not hasattr(fake_fcm, "sender"):
-        fake_fcm.sender = FcmSender(fake_fcm.service_account(), name="palier-tests")
+        fake_fcm.sender = FcmSender(fake_fcm.service_account())
     return fake_fcm
 
 

@@ -14,7 +14,7 @@ def test_enqueue_is_idempotent_per_key_and_recipient(world):
         recipients, "welcome", {"residence": "Les Tilleuls"}, key="k1", link="palier://x"
     )
     db.session.commit()
-    assert len(first) == 2 and again == []
+    assert (first, again) == (2, 0)
     titles = {
         n.recipient_id: n.payload["title"]
         for n in db.session.scalars(select(Notification).where(Notification.kind == "welcome"))
@@ -23,6 +23,17 @@ def test_enqueue_is_idempotent_per_key_and_recipient(world):
         world.users["resident"].id: "Bienvenue à Les Tilleuls",
         world.users["solidaire"].id: "Welcome to Les Tilleuls",
     }
+
+
+def test_a_member_listed_twice_gets_one_notification(world):
+    resident = world.users["resident"]
+    assert (
+        outbox.enqueue([resident, resident], "welcome", {"residence": "X"}, key="k3", link="x") == 1
+    )
+    keys = db.session.scalars(
+        select(Notification.idempotency_key).where(Notification.idempotency_key.like("k3:%"))
+    ).all()
+    assert keys == [f"k3:{resident.id}"]
 
 
 def test_notifications_roll_back_with_the_change(world):

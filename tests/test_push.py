@@ -4,9 +4,10 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
+import certifi
 import pytest
 from firebase_admin import messaging
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from models import (
     Delivery,
@@ -64,6 +65,41 @@ def test_the_fcm_address_the_tests_rely_on_still_exists():
     assert "{0}" in messaging._MessagingService.FCM_URL
 
 
+def test_the_message_encoder_the_sender_relies_on_still_exists():
+    """The sender has firebase-admin encode each message (a private class method), then sends
+    it itself: fail loudly if an upgrade renames it or changes what it makes."""
+    encoded = messaging._MessagingService.encode_message(
+        messaging.Message(
+            fid="f",
+            notification=messaging.Notification(title="T", body="B"),
+            data={"k": "v"},
+            android=messaging.AndroidConfig(priority="high", collapse_key="c"),
+            apns=messaging.APNSConfig(headers={"apns-priority": "10"}),
+        )
+    )
+    assert encoded == {
+        "fid": "f",
+        "notification": {"title": "T", "body": "B"},
+        "data": {"k": "v"},
+        "android": {"priority": "high", "collapse_key": "c"},
+        "apns": {"headers": {"apns-priority": "10"}},
+    }
+
+
+def members_with_a_phone(count, prefix="m"):
+    members = [
+        User(email=f"{prefix}{n}@push.palier", display_name=f"M{n}", password_hash="x")
+        for n in range(count)
+    ]
+    db.session.add_all(members)
+    db.session.flush()
+    db.session.add_all(
+        Device(user_id=user.id, token=f"t-{user.id}", platform="android") for user in members
+    )
+    db.session.commit()
+    return members
+
+
 def test_delivery_in_the_members_language_with_its_deep_link(world, fcm):
     resident, solidaire = world.users["resident"], world.users["solidaire"]
     solidaire.locale = "en"
@@ -97,17 +133,86 @@ def test_an_alert_to_1200_devices_goes_in_three_batches(world, fcm):
     notify(members, kind="alert", key="alert:post:1", urgent=True, title="Eau coupée")
     calls = []
 
-    class CountingSender(FcmSender):
+    class CountingSender:
         def send(self, message, tokens):
             calls.append(len(tokens))
-            return super().send(message, tokens)
+            return fcm.sender.send(message, tokens)
 
-    sender = CountingSender.__new__(CountingSender)
-    sender.app = fcm.sender.app
-    counts = dispatcher.dispatch(sender, now=MORNING)
+    counts = dispatcher.dispatch(CountingSender(), now=MORNING)
     assert calls == [500, 500, 200]
     assert counts["sent"] == 1200 and len(fcm.delivered) == 1200
     assert {m["android"]["priority"] for m in fcm.delivered} == {"high"}
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size(world, fcm):
+    """Rows are read and recorded a batch at a time: no statement per row or per phone."""
+
+    def statements(count, key):
+        notify(members_with_a_phone(count, key), kind="alert", key=key, urgent=True, title="Eau")
+        counted = []
+
+        def count_statement(*args):
+            counted.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count_statement)
+        try:
+            assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"sent": count}
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count_statement)
+        return len(counted)
+
+    assert statements(3, "alert:post:1") == statements(300, "alert:post:2")
+
+
+def test_a_connection_lost_mid_batch_loses_nothing_and_sends_nothing_twice(world, fcm):
+    """FCM hangs up after answering part of a batch: the answered rows are recorded as sent,
+    the others wait their backoff and go next time; every phone gets the alert once."""
+    members = members_with_a_phone(300)
+    notify(members, kind="alert", key="alert:post:1", urgent=True, title="Eau coupée")
+    fcm.crash_after(120)
+    assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"sent": 120, "retry": 180}
+    fcm.crash_after(None)
+    assert dispatcher.dispatch(fcm.sender, now=MORNING + timedelta(seconds=10)) == {}  # not yet
+    later = MORNING + dispatcher.FIRST_RETRY
+    assert dispatcher.dispatch(fcm.sender, now=later) == {"sent": 180}
+    tokens = [message["token"] for message in fcm.delivered]
+    assert sorted(tokens) == sorted(f"t-{user.id}" for user in members)
+    db.session.expire_all()
+    assert set(
+        db.session.scalars(
+            select(Notification.status).where(Notification.recipient_id.in_(u.id for u in members))
+        )
+    ) == {NotificationStatus.SENT}
+
+
+def test_an_expired_access_token_is_renewed_and_the_message_sent(world, fcm):
+    resident = world.users["resident"]
+    device(resident, "phone")
+    notify([resident], key="first")
+    assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"sent": 1}
+    notify([resident], key="second")
+    fcm.revoke_access_tokens()  # FCM answers 401 to the token the sender holds
+    issued = fcm.access_tokens
+    assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"sent": 1}
+    assert fcm.access_tokens == issued + 1
+    assert [m["data"]["notification_id"] for m in fcm.to("phone")] == ["first", "second"]
+
+
+def test_fcm_is_reached_only_when_its_certificate_is_trusted(world, fcm, monkeypatch):
+    """TLS is checked: a sender that does not trust the server's authority sends nothing (and
+    the row waits to be retried)."""
+    resident = world.users["resident"]
+    device(resident, "phone")
+    notify([resident])
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())  # the public authorities only
+    untrusting = FcmSender(fcm.service_account())
+    try:
+        assert dispatcher.dispatch(untrusting, now=MORNING) == {"retry": 1}
+    finally:
+        untrusting.close()
+    assert fcm.delivered == []
+    reason = db.session.scalar(select(Delivery.error_code))
+    assert reason == "UNREACHABLE"
 
 
 def test_dead_tokens_are_deleted_but_not_for_a_bad_payload(world, fcm):
@@ -140,13 +245,20 @@ def test_quota_errors_are_retried_with_backoff_then_succeed(world, fcm):
     assert len(fcm.to("phone")) == 1
 
 
-def test_an_unavailable_service_is_retried_by_the_library_then_by_us(world, fcm):
+@pytest.mark.parametrize("status", [503, 500])
+def test_an_unavailable_service_is_asked_again_after_a_pause_then_later(world, fcm, status):
     resident = world.users["resident"]
     device(resident, "phone")
     notify([resident])
-    fcm.fail_next(503)  # firebase-admin retries a 503 itself, after a short backoff
+    fcm.fail_next(status)  # the sender asks again after a short pause
     assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"sent": 1}
     assert fcm.requests == 2
+    fcm.reset()
+    notify([resident], key="k2")
+    fcm.fail_next(status, 3)  # still failing after the pauses: the row waits its backoff
+    assert dispatcher.dispatch(fcm.sender, now=MORNING) == {"retry": 1}
+    assert fcm.requests == 3 and fcm.delivered == []
+    assert dispatcher.dispatch(fcm.sender, now=MORNING + timedelta(minutes=1)) == {"sent": 1}
 
 
 def test_failed_after_the_maximum_attempts(world, fcm):

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from shapely.geometry import Point
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from app import jobs
 from app.transactions import unit_of_work
@@ -226,11 +226,14 @@ def phone(user, token, at):
 
 def push(recipients, key, at, fcm, urgent=False):
     """Notifications due at `at`, sent by the dispatcher then, to the fake FCM server."""
-    for row in outbox.enqueue(
+    outbox.enqueue(
         recipients, "welcome", {"residence": "X"}, key=key, link="palier://x", urgent=urgent
-    ):
-        row.not_before = at
-    db.session.flush()
+    )
+    db.session.execute(
+        update(Notification)
+        .where(Notification.idempotency_key.like(f"{key}:%"))
+        .values(not_before=at)
+    )
     dispatcher.dispatch(fcm.sender, now=at)
 
 
