@@ -85,6 +85,8 @@ class ConsoleSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    user = relationship("User")
+
 
 class LinkPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from models import ApiToken, Block, Comment, LinkPurpose, Message, db
+from models import ApiToken, Block, Comment, LinkPurpose, Message, Notification, db
 from notifications import outbox
 from services import account_links, exports
 from services.reports import snapshots
@@ -107,11 +107,12 @@ def link_token(world: World, purpose: LinkPurpose, email: str = "resident@test.p
 
 def notification_id(world: World) -> int:
     """A notification of the resident's inbox."""
-    [notification] = outbox.enqueue(
-        [world.users["resident"]], "thanks", {"author": "Sam"}, key="matrix", link="palier://me"
-    )
+    resident = world.users["resident"]
+    outbox.enqueue([resident], "thanks", {"author": "Sam"}, key="matrix", link="palier://me")
     db.session.commit()
-    return notification.id
+    return db.session.scalar(
+        db.select(Notification.id).where(Notification.idempotency_key == f"matrix:{resident.id}")
+    )
 
 
 SQUARE = {

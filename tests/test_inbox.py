@@ -23,11 +23,13 @@ def empty_outbox(world):
 
 
 def notify(user, kind="welcome", key="k", **params) -> Notification:
-    [notification] = outbox.enqueue(
+    outbox.enqueue(
         [user], kind, {"residence": "Les Tilleuls", **params}, key=key, link="palier://loans/7"
     )
     db.session.commit()
-    return notification
+    return db.session.scalar(
+        select(Notification).where(Notification.idempotency_key == f"{key}:{user.id}")
+    )
 
 
 def inbox(client, world, role="resident", **query):

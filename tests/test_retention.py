@@ -47,7 +47,10 @@ def until_done(purge, now) -> list[int]:
 def notifications_for(user, keys, status=NotificationStatus.SENT):
     rows = []
     for key in keys:
-        [row] = outbox.enqueue([user], "welcome", {"residence": "X"}, key=key, link="x")
+        outbox.enqueue([user], "welcome", {"residence": "X"}, key=key, link="x")
+        row = db.session.scalar(
+            select(Notification).where(Notification.idempotency_key == f"{key}:{user.id}")
+        )
         row.status = status
         rows.append(row)
     db.session.flush()
