@@ -124,9 +124,11 @@ def test_a_photo_just_above_the_limit_is_refused_by_its_header(app, image_format
 
 
 def test_a_photo_cut_short_is_refused_though_the_pdf_library_is_loaded(app):
-    """WeasyPrint (the reports' PDF) turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
-    process when imported; services/reports/documents.py turns it off again."""
-    import services.reports.documents  # noqa: F401  (as the app does, for the reports)
+    """WeasyPrint (the reports' and posters' PDF) turns on Pillow's LOAD_TRUNCATED_IMAGES for
+    the whole process when imported; services/pdf.py turns it off again."""
+    from services.pdf import html_to_pdf
+
+    assert html_to_pdf("<p>Rapport</p>").startswith(b"%PDF")
 
     photo = image_bytes("JPEG", 64, 64)
     cut = photo[: len(photo) - 67]  # its last scan lines lost: Pillow then fills them in grey

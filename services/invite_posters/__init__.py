@@ -11,22 +11,13 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale, gettext
 from jinja2 import Environment, FileSystemLoader
-from PIL import ImageFile
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from models import InviteCode, User
 from services import invitations, scoping
 from services.errors import Conflict
-
-# WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported: the
-# members' photos (services/photos.py) would then be accepted cut short. The poster embeds no
-# photo, so Pillow's default comes back.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+from services.pdf import html_to_pdf
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent), autoescape=True)
-# WeasyPrint reads the QR code from a data: URL, and nothing else (no file, no address).
-ONLY_DATA = URLFetcher(allowed_protocols=("data",))
 # The poster is for the hall: French first, whoever prints it; English below, smaller.
 LANGUAGES = ("fr", "en")
 # Readable aloud and typed in groups: "ABCD EFGH JKLM".
@@ -48,7 +39,7 @@ def invite_poster(user: User, residence_id: int, invite_id: int) -> tuple[Invite
     if not invitations.usable(invite):
         raise Conflict("This code can no longer be used: create a new one to print its poster.")
     html = TEMPLATES.get_template("poster.html").render(**_poster(invite))
-    return invite, HTML(string=html, url_fetcher=ONLY_DATA).write_pdf()
+    return invite, html_to_pdf(html)
 
 
 def _poster(invite: InviteCode) -> dict:

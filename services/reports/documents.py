@@ -11,12 +11,9 @@ from pathlib import Path
 
 from flask_babel import force_locale, gettext, lazy_gettext
 from jinja2 import Environment, FileSystemLoader
-from PIL import ImageFile
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from services.csv_export import csv_safe
-from services.reports import charts
+from services.pdf import html_to_pdf
 from services.reports.formatting import (
     change_text,
     month_in_words,
@@ -26,18 +23,11 @@ from services.reports.formatting import (
 )
 from services.reports.labels import COUNT, EUROS, FIGURES, LISTS, SECTIONS, SHARE, figures_of
 
-# WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported, for the whole process: the
-# members' photos (services/photos.py) would then be accepted cut short. The reports embed no
-# photo, so Pillow's default comes back.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
-
 CSV_COLUMNS = ("section", "figure", "label", "value", "change")
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"), autoescape=True
 )
-# WeasyPrint reads the charts from data: URLs, and nothing else (no file, no address).
-ONLY_DATA = URLFetcher(allowed_protocols=("data",))
 
 # The figures of the first page: (label, dotted paths added together, kind).
 HEADLINES = (
@@ -110,11 +100,14 @@ def report_pdf(figures: dict, locale: str) -> bytes:
     section's figures with their change on the previous month."""
     with force_locale(locale):
         html = TEMPLATES.get_template("report.html").render(**report_page(figures, locale))
-    return HTML(string=html, url_fetcher=ONLY_DATA).write_pdf()
+    return html_to_pdf(html)
 
 
 def report_page(figures: dict, locale: str) -> dict:
     """What a report shows, for the PDF and the console alike."""
+    # matplotlib on first use, like WeasyPrint (services/pdf.py): most processes never draw.
+    from services.reports import charts
+
     scope = figures["scope"]
     before = month_name(previous_month(scope["month"]), locale)
     return {
