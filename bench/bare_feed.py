@@ -35,10 +35,12 @@ WHERE r.id IN (SELECT m.residence_id FROM memberships m WHERE m.user_id = %(user
    OR r.landlord_id IN (SELECT s.landlord_id FROM landlord_staff s
                         WHERE s.user_id = %(user)s AND s.active)
 """
+# An erased member's name, as Palier shows it (services/profiles.py), in French.
+FORMER_NEIGHBOUR = "Ancien voisin"
 COLUMNS = """
 SELECT p.id, p.residence_id, p.kind, p.title, p.body, p.scope, p.urgent, p.visibility,
        p.published_at, p.pinned_until, p.edited_at, p.starts_at, p.ends_at, p.place, p.capacity,
-       p.closes_at, p.results_after_close, u.id AS author_id, u.display_name,
+       p.closes_at, p.results_after_close, u.id AS author_id, u.display_name, u.erased_at,
        coalesce((SELECT m.role FROM memberships m
                  WHERE m.user_id = p.author_id AND m.residence_id = p.residence_id),
                 'staff') AS role,
@@ -135,7 +137,7 @@ def app(environ, start_response):
             "edited_at": row["edited_at"] and row["edited_at"].isoformat(),
             "author": {
                 "id": row["author_id"],
-                "display_name": row["display_name"],
+                "display_name": FORMER_NEIGHBOUR if row["erased_at"] else row["display_name"],
                 "role": row["role"],
             },
             "photos": photos.get(row["id"], []),

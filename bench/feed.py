@@ -3,6 +3,8 @@ and against the ceiling, a bare endpoint answering a residence's 20 newest posts
 
     make bench-feed                      (starts its own PostgreSQL; or set TEST_DATABASE_URL)
     python -m bench.feed --profile       (also profiles 300 feed requests in-process: pyinstrument)
+    python -m bench.feed --reuse         (with TEST_DATABASE_URL of a database that an earlier
+                                          run built: keeps its data set instead of rebuilding it)
 
 Builds 200 residences, 20,000 members and 500,000 posts with comments and reactions in SQL,
 prints the SQL statements one feed request sends with EXPLAIN (ANALYZE, BUFFERS) of its main
@@ -27,6 +29,7 @@ from bench import load
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS, SECONDS, WORKERS = 16, 20, 2
+POSTS = 500_000  # as bench/seed_feed.sql builds them
 GOAL_RATIO, GOAL_CEILING, GOAL_TAIL, GOAL_PLAN_MS = 0.5, 0.25, 4.0, 2.0
 
 
@@ -41,7 +44,9 @@ def main() -> None:
         # The rate limits' counters in each worker's memory: there is no Redis on a bench.
         "RATELIMIT_ALLOW_MEMORY": "1",
     }
-    reset(url)
+    reuse = "--reuse" in sys.argv and seeded(url)
+    if not reuse:
+        reset(url)
     subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade"],
         cwd=ROOT,
@@ -50,10 +55,11 @@ def main() -> None:
         capture_output=True,
     )
     started = time.perf_counter()
-    seed(url)
+    if not reuse:
+        seed(url)
     print(
         "data set: 200 residences, 20,000 members, 500,000 posts, "
-        f"built in {time.perf_counter() - started:.0f} s"
+        + ("reused" if reuse else f"built in {time.perf_counter() - started:.0f} s")
     )
 
     headers = [{"Authorization": f"Bearer bench-token-{n}"} for n in range(1, CLIENTS + 1)]
@@ -179,6 +185,16 @@ def reset(url: str) -> None:
     with psycopg.connect(psycopg_url(url), autocommit=True) as connection:
         connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
         connection.execute("CREATE SCHEMA public")
+
+
+def seeded(url: str) -> bool:
+    """Whether the database holds the data set of an earlier run (the feed only reads it)."""
+    with psycopg.connect(psycopg_url(url), autocommit=True) as connection:
+        try:
+            posts = connection.execute("SELECT count(*) FROM posts").fetchone()[0]
+        except psycopg.errors.UndefinedTable:
+            return False
+    return posts == POSTS
 
 
 def seed(url: str) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from flask import current_app
-from sqlalchemy import and_, delete, func, not_, select, update
+from sqlalchemy import and_, bindparam, delete, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -126,12 +126,32 @@ def _token_limits() -> tuple[timedelta, timedelta]:
 
 def _live(now: datetime):
     """SQL: the token is neither revoked nor expired."""
+    return _live_since(**_live_bounds(now))
+
+
+def _live_bounds(now: datetime) -> dict:
     idle, lifetime = _token_limits()
+    return {"created_after": now - lifetime, "used_after": now - idle}
+
+
+def _live_since(created_after, used_after):
     return and_(
         ApiToken.revoked_at.is_(None),
-        ApiToken.created_at > now - lifetime,
-        func.coalesce(ApiToken.last_used_at, ApiToken.created_at) > now - idle,
+        ApiToken.created_at > created_after,
+        func.coalesce(ApiToken.last_used_at, ApiToken.created_at) > used_after,
     )
+
+
+# Every API request looks its bearer token up: the statement is built once, bound each time.
+TOKEN_BY_HASH = (
+    select(ApiToken)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        _live_since(bindparam("created_after"), bindparam("used_after")),
+    )
+    # Its user with it: every request needs both, in one round trip.
+    .options(joinedload(ApiToken.user, innerjoin=True))
+)
 
 
 def token_expires_at(token: ApiToken) -> datetime:
@@ -144,12 +164,7 @@ def token_for_secret(secret: str) -> ApiToken | None:
     """The live token behind a bearer secret, or None (unknown, revoked or expired); records
     when it was last used."""
     now = utcnow()
-    token = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == _digest(secret), _live(now))
-        # Its user with it: every request needs both, in one round trip.
-        .options(joinedload(ApiToken.user, innerjoin=True))
-    )
+    token = db.session.scalar(TOKEN_BY_HASH, {"token_hash": _digest(secret), **_live_bounds(now)})
     if token is None:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

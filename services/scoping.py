@@ -12,10 +12,12 @@ landlord's announcements and alerts, which reach everyone (see `blocked_either_w
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import (
     Select,
     and_,
+    bindparam,
     exists,
     false,
     literal,
@@ -55,9 +57,10 @@ MODERATOR_ROLES = (MembershipRole.SOLIDAIRE, MembershipRole.STAFF)
 UNBLOCKABLE_POST_KINDS = (PostKind.ANNOUNCEMENT, PostKind.ALERT)
 
 
-def _active_memberships(user: User, roles=None):
+def _active_memberships(user_id, roles=None):
+    """`user_id`: an id, or a bind parameter in statements built once (see post_reach)."""
     query = select(Membership.residence_id).where(
-        Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+        Membership.user_id == user_id, Membership.status == MembershipStatus.ACTIVE
     )
     if roles is not None:
         query = query.where(Membership.role.in_(roles))
@@ -78,9 +81,9 @@ def blocked_either_way(user: User):
     )
 
 
-def _staffed_landlords(user: User):
+def _staffed_landlords(user_id):
     return select(LandlordStaff.landlord_id).where(
-        LandlordStaff.user_id == user.id, LandlordStaff.active.is_(True)
+        LandlordStaff.user_id == user_id, LandlordStaff.active.is_(True)
     )
 
 
@@ -89,8 +92,8 @@ def visible_residences_clause(user: User):
     if user.is_platform_admin:
         return true()
     return or_(
-        Residence.id.in_(_active_memberships(user)),
-        Residence.landlord_id.in_(_staffed_landlords(user)),
+        Residence.id.in_(_active_memberships(user.id)),
+        Residence.landlord_id.in_(_staffed_landlords(user.id)),
     )
 
 
@@ -99,8 +102,8 @@ def managed_residences_clause(user: User):
     if user.is_platform_admin:
         return true()
     return or_(
-        Residence.id.in_(_active_memberships(user, roles=[MembershipRole.STAFF])),
-        Residence.landlord_id.in_(_staffed_landlords(user)),
+        Residence.id.in_(_active_memberships(user.id, roles=[MembershipRole.STAFF])),
+        Residence.landlord_id.in_(_staffed_landlords(user.id)),
     )
 
 
@@ -160,12 +163,12 @@ def get_staffed_landlord(user: User, landlord_id: int) -> Landlord:
 
 
 def staffed_landlord_ids(user: User) -> list[int]:
-    return list(db.session.scalars(_staffed_landlords(user)))
+    return list(db.session.scalars(_staffed_landlords(user.id)))
 
 
 def member_residences_clause(user: User):
     """A WHERE clause on Residence: where this user is an active member (whatever the role)."""
-    return Residence.id.in_(_active_memberships(user))
+    return Residence.id.in_(_active_memberships(user.id))
 
 
 def has_role(user: User, residence_id: int, role: MembershipRole) -> bool:
@@ -173,7 +176,7 @@ def has_role(user: User, residence_id: int, role: MembershipRole) -> bool:
     return bool(
         db.session.scalar(
             select(
-                _active_memberships(user, roles=[role])
+                _active_memberships(user.id, roles=[role])
                 .where(Membership.residence_id == residence_id)
                 .exists()
             )
@@ -183,23 +186,28 @@ def has_role(user: User, residence_id: int, role: MembershipRole) -> bool:
 
 def is_resident_somewhere(user: User) -> bool:
     """Whether the user is an active member of some residence (staff of a landlord are not)."""
-    return bool(db.session.scalar(select(_active_memberships(user).exists())))
+    return bool(db.session.scalar(select(_active_memberships(user.id).exists())))
 
 
 def moderated_residences_clause(user: User):
     """A WHERE clause on Residence: where this user moderates (solidaire or staff)."""
     if user.is_platform_admin:
         return true()
-    return Residence.id.in_(union(*_moderated_residence_ids(user, _staffed_landlords(user))))
+    return _moderated_by(user.id)
 
 
-def _moderated_residence_ids(user: User, landlord_ids):
+def _moderated_by(user_id):
+    """`user_id`: an id, or a bind parameter in statements built once (see post_reach)."""
+    return Residence.id.in_(union(*_moderated_residence_ids(user_id, _staffed_landlords(user_id))))
+
+
+def _moderated_residence_ids(user_id, landlord_ids):
     """The ids of the residences where a user (not a platform admin) moderates, given the ids
     of the landlords they work for (a SELECT or a list), as SELECTs to put in a UNION: two
     index-backed lookups, where an OR of the two reads every residence. (Parts rather than a
     UNION, which SQLite does not nest in another.)"""
     return (
-        _active_memberships(user, roles=MODERATOR_ROLES),
+        _active_memberships(user_id, roles=MODERATOR_ROLES),
         select(Residence.id).where(Residence.landlord_id.in_(landlord_ids)),
     )
 
@@ -221,7 +229,7 @@ def visible_content_clause(user: User, content, author_column):
     not_blocked = author_column.not_in(blocked_either_way(user))
     if user.is_platform_admin:
         return and_(live, readable, not_blocked)
-    member_of = _active_memberships(user)
+    member_of = _active_memberships(user.id)
     my_buildings = select(Membership.building_id).where(
         Membership.user_id == user.id,
         Membership.status == MembershipStatus.ACTIVE,
@@ -236,7 +244,7 @@ def visible_content_clause(user: User, content, author_column):
     # The landlords first, as values: the planner then counts the residences they hold (none
     # for most members), where a subquery would make it assume a whole landlord's and read
     # every row of the table.
-    moderated_ids = _moderated_residence_ids(user, staffed_landlord_ids(user))
+    moderated_ids = _moderated_residence_ids(user.id, staffed_landlord_ids(user))
     moderated = union(*moderated_ids)
     in_reach = or_(
         and_(content.scope == Scope.RESIDENCE, content.residence_id.in_(member_of)),
@@ -309,101 +317,145 @@ def get_participated(model, user: User, row_id: int, not_found: str, *participan
 
 
 @dataclass(frozen=True)
+class ReachShape:
+    """Which sources a user's news comes from: the statements reading them are built once per
+    shape (visible_posts), and each request only binds its values (PostReach.parameters)."""
+
+    platform_admin: bool
+    residences: bool
+    buildings: bool
+    moderated: bool
+    blocked: bool
+
+
+@dataclass(frozen=True)
 class PostReach:
     """Where a user's news comes from, looked up once for a list (one query): the residences
     and buildings of their active memberships, the residences they moderate, and the members
     blocked either way (see `blocked_either_way`)."""
 
+    reader_id: int
+    platform_admin: bool
     residences: list[int]
     buildings: list[int]
     moderated: list[int]
     blocked: list[int]
 
+    @property
+    def shape(self) -> ReachShape:
+        return ReachShape(
+            self.platform_admin,
+            bool(self.residences),
+            bool(self.buildings),
+            bool(self.moderated),
+            bool(self.blocked),
+        )
+
+    @property
+    def parameters(self) -> dict:
+        """The values of visible_posts' bind parameters."""
+        return {
+            "reader_id": self.reader_id,
+            "reach_residences": self.residences,
+            "reach_buildings": self.buildings,
+            "reach_moderated": self.moderated,
+            "reach_blocked": self.blocked,
+        }
+
 
 def post_reach(user: User) -> PostReach:
-    mine = (Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
+    found = {"residence": [], "building": [], "moderated": [], "blocked": []}
+    reach = _reach_statement(user.is_platform_admin)
+    for kind, row_id in db.session.execute(reach, {"reader_id": user.id}):
+        found[kind].append(row_id)
+    return PostReach(
+        user.id,
+        user.is_platform_admin,
+        found["residence"],
+        found["building"],
+        found["moderated"],
+        sorted(set(found["blocked"])),
+    )
+
+
+@cache
+def _reach_statement(platform_admin: bool):
+    reader = bindparam("reader_id")
+    mine = (Membership.user_id == reader, Membership.status == MembershipStatus.ACTIVE)
     parts = [
         select(literal("residence"), Membership.residence_id).where(*mine),
         select(literal("building"), Membership.building_id).where(
             *mine, Membership.building_id.is_not(None)
         ),
-        select(literal("blocked"), Block.blocked_id).where(Block.blocker_id == user.id),
-        select(literal("blocked"), Block.blocker_id).where(Block.blocked_id == user.id),
+        select(literal("blocked"), Block.blocked_id).where(Block.blocker_id == reader),
+        select(literal("blocked"), Block.blocker_id).where(Block.blocked_id == reader),
     ]
-    if not user.is_platform_admin:  # who reads everything needs no list of it
-        moderated = select(literal("moderated"), Residence.id)
-        parts.append(moderated.where(moderated_residences_clause(user)))
-    found = {"residence": [], "building": [], "moderated": [], "blocked": []}
-    for kind, row_id in db.session.execute(union_all(*parts)):
-        found[kind].append(row_id)
-    return PostReach(
-        found["residence"], found["building"], found["moderated"], sorted(set(found["blocked"]))
-    )
+    if not platform_admin:  # who reads everything needs no list of it
+        parts.append(select(literal("moderated"), Residence.id).where(_moderated_by(reader)))
+    return union_all(*parts)
 
 
 def visible_posts(
-    user: User,
-    *,
-    reach: PostReach | None = None,
-    before=None,
-    limit: int | None = None,
-    condition=None,
+    shape: ReachShape, *, paginated: bool = False, after: bool = False, condition=None
 ):
-    """Ids and publication times of the published posts the user may read.
+    """Ids and publication times of the published posts a reader may read: a subquery with
+    the bind parameters of PostReach.parameters, built for a reach of this shape.
 
     A post reaches the residences or buildings it targets (fixed at publication); moderators
     read every post written in or reaching their residences; hidden posts are read by their
     author only (moderators read them in their queue); posts by a member blocked either way are
-    read by neither, save announcements and alerts. The user's `reach` is looked up first
-    (one small query, or given by the caller who needs it too), so that each source is read
-    newest first in index order: with `before` (a (published_at, id) bound) and `limit`, no
-    source reads more than a page.
+    read by neither, save announcements and alerts. The reader's reach is looked up first
+    (post_reach, one small query), so that each source is read newest first in index order:
+    `paginated`, no source reads more than `page_size` posts, `after` those before the
+    (`before_published_at`, `before_id`) bound.
     """
-    reach = reach or post_reach(user)
-    readable = or_(Post.visibility == Visibility.VISIBLE, Post.author_id == user.id)
+    reader = bindparam("reader_id")
+    readable = or_(Post.visibility == Visibility.VISIBLE, Post.author_id == reader)
     sources = []
-    if user.is_platform_admin:
+    if shape.platform_admin:
         query = select(Post.id, Post.published_at).where(readable)
         sources.append((query, Post.published_at, Post.id))
-    elif reach.moderated:
-        query = select(Post.id, Post.published_at).where(
-            Post.residence_id.in_(reach.moderated), readable
-        )
+    elif shape.moderated:
+        moderated = bindparam("reach_moderated", expanding=True)
+        query = select(Post.id, Post.published_at).where(Post.residence_id.in_(moderated), readable)
         sources.append((query, Post.published_at, Post.id))
         # And every post that reaches one of their residences (a neighbour's `nearby` post,
         # perhaps from another landlord's residence): they answer for what their members read.
         query = (
             select(PostResidence.post_id.label("id"), PostResidence.published_at)
             .join(Post, Post.id == PostResidence.post_id)
-            .where(PostResidence.residence_id.in_(reach.moderated), readable)
+            .where(PostResidence.residence_id.in_(moderated), readable)
         )
         sources.append((query, PostResidence.published_at, PostResidence.post_id))
-    for target, column, ids in (
-        (PostResidence, PostResidence.residence_id, reach.residences),
-        (PostBuilding, PostBuilding.building_id, reach.buildings),
+    for target, column, name, present in (
+        (PostResidence, PostResidence.residence_id, "reach_residences", shape.residences),
+        (PostBuilding, PostBuilding.building_id, "reach_buildings", shape.buildings),
     ):
-        if ids and not user.is_platform_admin:
+        if present and not shape.platform_admin:
             query = (
                 select(target.post_id.label("id"), target.published_at)
                 .join(Post, Post.id == target.post_id)
-                .where(column.in_(ids), readable)
+                .where(column.in_(bindparam(name, expanding=True)), readable)
             )
             sources.append((query, target.published_at, target.post_id))
-    not_blocked = reach.blocked and or_(
-        Post.kind.in_(UNBLOCKABLE_POST_KINDS), Post.author_id.not_in(reach.blocked)
+    not_blocked = shape.blocked and or_(
+        Post.kind.in_(UNBLOCKABLE_POST_KINDS),
+        Post.author_id.not_in(bindparam("reach_blocked", expanding=True)),
     )
     parts = []
     for query, published_at, post_id in sources:
         # Deleted posts are read by nobody.
         query = query.where(published_at.is_not(None), Post.deleted_at.is_(None))
-        if reach.blocked:
+        if shape.blocked:
             query = query.where(not_blocked)
         if condition is not None:
             query = query.where(condition)
-        if before is not None:
+        if after:
+            before = (bindparam("before_published_at"), bindparam("before_id"))
             query = query.where(tuple_(published_at, post_id) < tuple_(*before))
-        if limit is not None:
-            query = query.order_by(published_at.desc(), post_id.desc()).limit(limit)
+        if paginated:
+            query = query.order_by(published_at.desc(), post_id.desc())
+            query = query.limit(bindparam("page_size"))
         # As subqueries: SQLite allows no ORDER BY or LIMIT inside a UNION's parts.
         part = query.subquery()
         parts.append(select(part.c.id, part.c.published_at))
@@ -414,4 +466,6 @@ def visible_posts(
 
 def visible_posts_clause(user: User, post):
     """A WHERE clause on Post: the posts the user may read (see visible_posts)."""
-    return post.id.in_(select(visible_posts(user).c.id))
+    reach = post_reach(user)
+    visible = select(visible_posts(reach.shape).c.id)
+    return post.id.in_(visible.params(reach.parameters))

@@ -1,5 +1,6 @@
 """Neighbourhood news: the feed, posts, events, polls, announcements and alerts."""
 
+from flask import jsonify
 from flask_login import login_required
 
 from app.api import rate_limits
@@ -18,6 +19,7 @@ from app.schemas.news import (
     ReactionSchema,
     RsvpSchema,
     VoteSchema,
+    feed_page_json,
 )
 from services.news import feed, interactions, publishing
 
@@ -39,7 +41,8 @@ def list_feed(args):
     Everything in my reach: pinned announcements first (on the first page, while their pin
     lasts), then newest first.
     """
-    return feed.feed(signed_in_user(), args.get("cursor"), args["limit"])
+    page = feed.feed(signed_in_user(), args.get("cursor"), args["limit"])
+    return jsonify(feed_page_json(page))
 
 
 @blp.route("/posts", methods=["POST"])

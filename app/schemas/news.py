@@ -1,5 +1,7 @@
 """Neighbourhood news: posts, events, polls, announcements and alerts; the feed."""
 
+from datetime import datetime
+
 from marshmallow import fields, validate
 
 from app.schemas.common import (
@@ -18,10 +20,13 @@ from app.schemas.common import (
     enum_of,
     one_of,
     page_of,
+    photo_json,
     text,
 )
 from models import MembershipRole, PostKind, PostScope, Rsvp, Visibility
 from models.news import MAX_POST_LENGTH, REACTIONS
+from services.news.feed import FeedItem
+from services.pagination import Page
 
 
 class PostRequestSchema(ApiSchema):
@@ -114,6 +119,63 @@ class FeedItemSchema(ResponseSchema):
 
 
 FeedPageSchema = page_of(FeedItemSchema, "FeedPage")
+
+
+def feed_page_json(page: Page) -> dict:
+    """A page of the feed as FeedPageSchema dumps it, written out by hand: the feed is the
+    busiest read of the API, and marshmallow's field-by-field dump was a tenth of its time.
+    The schema stays the contract (the OpenAPI document); tests/test_feed_json.py holds the
+    two to the same JSON, byte for byte."""
+    return {
+        "items": [_feed_item_json(item) for item in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+def _feed_item_json(item: FeedItem) -> dict:
+    return {
+        "id": item.id,
+        "residence_id": item.residence_id,
+        "kind": _text(item.kind),
+        "title": item.title,
+        "body": item.body,
+        "scope": _text(item.scope),
+        "urgent": item.urgent,
+        "visibility": _text(item.visibility),
+        "published_at": _moment(item.published_at),
+        "pinned_until": _moment(item.pinned_until),
+        "edited_at": _moment(item.edited_at),
+        "author": {
+            "id": item.author["id"],
+            "display_name": item.author["display_name"],
+            "role": _text(item.author["role"]),
+        },
+        "photos": [photo_json(photo) for photo in item.photos],
+        "comments": item.comments,
+        "reactions": item.reactions,
+        "my_reaction": item.my_reaction,
+        "starts_at": _moment(item.starts_at),
+        "ends_at": _moment(item.ends_at),
+        "place": item.place,
+        "capacity": item.capacity,
+        "going": item.going,
+        "my_rsvp": _text(item.my_rsvp),
+        "options": [{"id": option.id, "label": option.label} for option in item.options],
+        "closes_at": _moment(item.closes_at),
+        "my_vote": item.my_vote,
+        "results": None
+        if item.results is None
+        else {str(option_id): votes for option_id, votes in item.results.items()},
+    }
+
+
+def _text(value) -> str | None:
+    """An enum's value, as marshmallow's String field writes it."""
+    return None if value is None else str(value)
+
+
+def _moment(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 class PostEditSchema(ApiSchema):
