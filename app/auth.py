@@ -6,7 +6,7 @@ SECRET_KEY could sign such a cookie and be whoever they like; and a request carr
 remember cookie would never reach the request loader. Hence API requests are built without
 their cookies (`ApiRequest`) and the user loader answers only on the console's pages, where it
 wants the console session's secret (stored hashed, revocable: services/console_sessions.py) and
-not just a signed user id. The bearer loader answers only on the API.
+not just a signed user id. The bearer loader never answers on the console.
 """
 
 from flask import Flask, Request, g, request, session
@@ -63,7 +63,7 @@ def signed_in_user() -> User:
 
 
 def _user_from_bearer_token(request):
-    if not request.path.startswith(API_PREFIX):
+    if request.path.startswith(CONSOLE_PREFIX):
         return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():

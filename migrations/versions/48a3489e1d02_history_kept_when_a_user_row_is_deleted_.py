@@ -8,7 +8,8 @@ own credentials and settings (tokens, sessions, links, phones, preferences, bloc
 addresses, exports) still go with the row.
 
 PostgreSQL only: SQLite, the embedded development database, does not enforce foreign keys here
-(no `PRAGMA foreign_keys`), and changing a key there means rebuilding each table.
+(no `PRAGMA foreign_keys`), and changing a key there means rebuilding each table; the
+comparison of models and database leaves these keys alone on SQLite (app/schema_migrations.py).
 
 Revision ID: 48a3489e1d02
 Revises: dafa6b4cc21d
