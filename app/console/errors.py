@@ -1,11 +1,12 @@
 """Errors on the console are pages in the member's language, never problem+json."""
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.console import bp
+from app.extensions import login_manager
 from app.problems import DETAILS, RETRY_AFTER_SECONDS, TITLES, service_error_detail
 from services.errors import ServiceError
 
@@ -45,6 +46,9 @@ def error_page(status: int, detail: str):
 def unavailable_page():
     """The database is out of reach: a page that reads nothing from it (not even the member's
     residences for the menu), asking to try again in a moment."""
+    if g.get("_login_user") is None:
+        # Flask-Login's template context would look the member up again, in the database.
+        g._login_user = login_manager.anonymous_user()
     page = render_template(
         "console/unavailable.html", title=str(TITLES[503]), detail=str(DETAILS[503])
     )
